@@ -1,0 +1,35 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .validators import normalize_orcid
+
+
+class ProfileForm(forms.ModelForm):
+    # Accepts the https://orcid.org/ URL too; clean_orcid stores the bare 19-character iD.
+    orcid = forms.CharField(
+        label=_("ORCID iD"),
+        max_length=60,
+        required=False,
+        help_text=User._meta.get_field("orcid").help_text,
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "family_name_ja",
+            "given_name_ja",
+            "family_name_en",
+            "given_name_en",
+            "erad_researcher_number",
+            "orcid",
+            "preferred_language",
+        ]
+        labels = {"erad_researcher_number": _("e-Rad researcher number")}  # keep the lower-case "e"
+
+    def clean_erad_researcher_number(self):
+        return self.cleaned_data["erad_researcher_number"].strip()
+
+    def clean_orcid(self):
+        value = self.cleaned_data["orcid"].strip()
+        return normalize_orcid(value) if value else ""

@@ -1,0 +1,13 @@
+"""Bilingual data: paired `<field>_ja` / `<field>_en` columns, read in the active language."""
+
+from django.utils.translation import get_language
+
+
+def current_language() -> str:
+    return "en" if (get_language() or "ja").startswith("en") else "ja"
+
+
+def pick(obj, field: str) -> str:
+    """The value of `field` in the active language, falling back to the other language."""
+    first, second = ("en", "ja") if current_language() == "en" else ("ja", "en")
+    return getattr(obj, f"{field}_{first}") or getattr(obj, f"{field}_{second}")

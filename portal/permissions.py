@@ -1,0 +1,29 @@
+"""Role look-ups. Other apps compose their `can_*` predicates and `visible_to` rules from these."""
+
+from .models import INSTITUTION_ROLES, Role, RoleAssignment
+
+
+def has_role(user, role, *, institution=None, funder=None) -> bool:
+    """Whether `user` holds `role` at `institution` (or for `funder`); with neither given, anywhere."""
+    if not user.is_authenticated:
+        return False
+    qs = RoleAssignment.objects.for_user(user).filter(role=role)
+    if institution is not None:
+        qs = qs.filter(institution=institution)
+    if funder is not None:
+        qs = qs.filter(funder=funder)
+    return qs.exists()
+
+
+def institution_ids_for(user, *roles):
+    """Lazy subquery of institution ids where `user` holds any of `roles` (all institution roles if
+    none are named); use it inside `filter(institution__in=...)`."""
+    return RoleAssignment.objects.institution_ids(user, *(roles or INSTITUTION_ROLES))
+
+
+def funder_ids_for(user):
+    return RoleAssignment.objects.funder_ids(user, Role.FUNDER_OFFICER)
+
+
+def can_use_admin_site(user) -> bool:
+    return user.is_active and user.is_staff

@@ -1,0 +1,6 @@
+from .models import RoleAssignment
+
+
+def user_roles(*, user):
+    """The signed-in user's role assignments with their institution or funder, for the profile and home."""
+    return RoleAssignment.objects.for_user(user).select_related("institution", "department", "funder")

@@ -1,0 +1,48 @@
+"""Writes on people and notifications."""
+
+from django.db import transaction
+
+from .models import Notification, User
+from .tasks import notification_email as notification_email_task
+
+
+def model_update(*, instance, data: dict, fields: list[str]) -> bool:
+    """Set `fields` of `instance` from `data` and save only what changed. Returns whether it did."""
+    changed = [f for f in fields if f in data and getattr(instance, f) != data[f]]
+    for f in changed:
+        setattr(instance, f, data[f])
+    if changed:
+        instance.full_clean()
+        instance.save(update_fields=changed)
+    return bool(changed)
+
+
+def user_update_profile(*, user: User, data: dict) -> User:
+    user = User.objects.get(pk=user.pk)  # a bound ModelForm has already changed the instance it was given
+    model_update(
+        instance=user,
+        data=data,
+        fields=[
+            "family_name_ja",
+            "given_name_ja",
+            "family_name_en",
+            "given_name_en",
+            "erad_researcher_number",
+            "orcid",
+            "preferred_language",
+        ],
+    )
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    if user.is_authenticated and user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+
+
+def notification_send(*, user: User, subject: str, body: str, link: str = "") -> Notification:
+    """Record a notification and e-mail it once the surrounding transaction commits."""
+    note = Notification.objects.create(user=user, subject=subject, body=body, link=link)
+    transaction.on_commit(lambda: notification_email_task.delay(note.pk))
+    return note

@@ -1,0 +1,133 @@
+"""Shared fixtures. Tests that need PostgreSQL, a real Celery worker on Redis, Chromium or the official
+schemas skip locally when those are absent (saying why) and fail in CI (CI=true), where .ci/run
+provides all of them."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from portal.celery import app as celery_app
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _unavailable(marker: str) -> str | None:
+    if marker == "postgres" and connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://..."
+    if marker == "celery_worker":
+        if not settings.CELERY_BROKER_URL:
+            return "needs Redis: set CELERY_BROKER_URL=redis://..."
+        if connection.vendor != "postgresql":
+            return "a worker process needs a shared database: set DATABASE_URL=postgres://..."
+    if marker == "browser" and not Path(CHROMIUM).exists():
+        return f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+    if marker == "schemas" and not Path(settings.SCHEMA_DIR).is_dir():
+        return f"needs the official schemas in SCHEMA_DIR ({settings.SCHEMA_DIR})"
+    return None
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "schemas: validates output against the schemas in SCHEMA_DIR")
+
+
+@pytest.fixture(autouse=True)
+def _require_markers(request):
+    for marker in ("postgres", "celery_worker", "browser", "schemas"):
+        if request.node.get_closest_marker(marker):
+            reason = _unavailable(marker)
+            if reason:
+                if IN_CI:
+                    pytest.fail(f"CI must run this test, but it {reason}")
+                pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, request):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tasks run in-process except in tests that start a real worker.
+    eager = request.node.get_closest_marker("celery_worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def database_url() -> str:
+    """A URL for the database the tests run on (the test database, once it exists)."""
+    db = connection.settings_dict
+    auth = db["USER"] or ""
+    if db["PASSWORD"]:
+        auth += f":{db['PASSWORD']}"
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A real `celery worker` process on Redis, sharing the test database, on a queue of its own."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "DJANGO_EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    }
+    log = open(tmp_path / "worker.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--concurrency=1",
+         "-Q", queue, "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield {"queue": queue, "mail_dir": tmp_path / "mail", "log": log, "process": proc}
+    finally:
+        celery_app.conf.task_default_queue = previous
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def wait_for(predicate, *, timeout=30.0, interval=0.2, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+@pytest.fixture
+def browser(live_server):
+    """Playwright driving Debian's Chromium (never a downloaded browser)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM is used beside Playwright's loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=shutil.which("chromium") or CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
