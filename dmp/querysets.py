@@ -1,0 +1,32 @@
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from portal.models import Role
+from portal.permissions import funder_ids_for, institution_ids_for
+
+
+class ProjectQuerySet(models.QuerySet):
+    def with_member(self, user):
+        """Projects where `user` is the PI or a member."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(pi=user) | Exists(self._memberships(user)))
+
+    def visible_to(self, user):
+        """The PI and members, the institution's reviewers, librarians and admins, and the program's
+        funder officers (design.md §3, DMP row)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        staff = institution_ids_for(user, Role.REVIEWER, Role.LIBRARIAN, Role.INSTITUTION_ADMIN)
+        return self.filter(
+            Q(pi=user)
+            | Exists(self._memberships(user))
+            | Q(institution__in=staff)
+            | Q(program__funder__in=funder_ids_for(user))
+        )
+
+    def _memberships(self, user):
+        member_model = self.model._meta.get_field("members").related_model
+        return member_model.objects.filter(project=OuterRef("pk"), user=user)

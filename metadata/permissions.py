@@ -1,0 +1,54 @@
+"""Who may do what with a managed-data record. Reading is `ManagedData.objects.visible_to`."""
+
+from django.utils import timezone
+
+from dmp.models import Project
+from portal.models import Role
+from portal.permissions import has_role
+
+from .models import ManagedData
+from .vocabularies import AccessRight
+
+
+def is_record_person(user, record: ManagedData) -> bool:
+    return ManagedData.objects.with_person(user).filter(pk=record.pk).exists()
+
+
+def can_curate_managed_data(user, record: ManagedData) -> bool:
+    return user.is_authenticated and (user.is_superuser or has_role(user, Role.LIBRARIAN,
+                                                                    institution=record.institution_id))
+
+
+def can_edit_managed_data(user, record: ManagedData) -> bool:
+    return record.status in ManagedData.EDITABLE and is_record_person(user, record)
+
+
+def can_submit_managed_data(user, record: ManagedData) -> bool:
+    return is_record_person(user, record)
+
+
+def can_create_managed_data(user, project) -> bool:
+    return Project.objects.with_member(user).filter(pk=project.pk).exists()
+
+
+ACTION_PERMISSIONS = {
+    "submit": can_submit_managed_data,
+    "return": can_curate_managed_data,
+    "publish": can_curate_managed_data,
+    "withdraw": can_curate_managed_data,
+}
+
+
+def can_access_data(user, record: ManagedData, today=None) -> bool:
+    """Whether `user` (who sees the metadata) gets the data link and files (design.md §3)."""
+    if record.status != "published":
+        return is_record_person(user, record) or can_curate_managed_data(user, record)
+    if record.access_right == AccessRight.OPEN:
+        return True
+    if record.access_right == AccessRight.EMBARGOED and not record.embargo_active(today or timezone.localdate()):
+        return True
+    if is_record_person(user, record) or can_curate_managed_data(user, record):
+        return True
+    if record.access_right == AccessRight.SHARED and user.is_authenticated:
+        return record.shared_with.filter(pk=user.pk).exists()
+    return False

@@ -1,0 +1,72 @@
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from dmp.models import ProjectMember
+from portal.models import Role
+from portal.permissions import institution_ids_for
+
+# Values repeated from .vocabularies to keep models.py → querysets.py the only import direction.
+PUBLISHED, WITHDRAWN = "published", "withdrawn"
+OPEN_METADATA, RESTRICTED_METADATA = "open access", "restricted access"
+
+
+class ManagedDataQuerySet(models.QuerySet):
+    """The one visibility rule for managed data (design.md §3). Every page, API endpoint, export,
+    search, dashboard drill-down and OAI-PMH response starts from `visible_to`."""
+
+    def public(self):
+        """What everyone, signed in or not, sees: released records whose metadata is open. Withdrawn
+        records stay as tombstones (the landing page says withdrawn; OAI-PMH reports them deleted)."""
+        return self.filter(status__in=(PUBLISHED, WITHDRAWN), metadata_access=OPEN_METADATA)
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.public()
+        if user.is_superuser:
+            return self.all()
+        released = Q(status__in=(PUBLISHED, WITHDRAWN))
+        public = released & Q(metadata_access=OPEN_METADATA)
+        institution_members = (
+            released
+            & Q(metadata_access=RESTRICTED_METADATA)
+            & Q(institution__in=institution_ids_for(user))
+        )
+        return self.filter(public | institution_members | self._people_q(user) | self._curators_q(user))
+
+    def with_person(self, user):
+        """Records of which `user` is one of "the record's people"."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(self._people_q(user))
+
+    def curated_by(self, user):
+        """Records `user` curates: those of the institutions where they are a librarian."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(self._curators_q(user))
+
+    def published(self):
+        return self.filter(status=PUBLISHED)
+
+    def embargo_due(self, today=None):
+        """Embargoed records whose publication date has come but whose lift was not yet recorded."""
+        today = today or timezone.localdate()
+        return self.filter(access_right="embargoed access", embargo_until__lte=today, embargo_lifted_at=None)
+
+    def _people_q(self, user):
+        """The record's people: its creator in the portal, its creators and data managers who are portal
+        users, and the project's PI and members (the DMP's contributors)."""
+        person_model = self.model._meta.get_field("people").related_model
+        return (
+            Q(created_by=user)
+            | Q(project__pi=user)
+            | Exists(ProjectMember.objects.filter(project=OuterRef("project"), user=user))
+            | Exists(person_model.objects.filter(record=OuterRef("pk"), user=user))
+        )
+
+    @staticmethod
+    def _curators_q(user):
+        return Q(institution__in=institution_ids_for(user, Role.LIBRARIAN))
