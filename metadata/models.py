@@ -106,9 +106,11 @@ class ManagedData(models.Model):
                                      help_text=_("Changes whenever what harvesters see changes."))
     embargo_lifted_at = models.DateTimeField(_("embargo lifted"), null=True, blank=True)
     doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    search_text = models.TextField(_("search text"), blank=True, editable=False,
+                                   help_text=_("Titles and descriptions in lower case, for search."))
 
     objects = ManagedDataQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["datestamp"])
+    history = HistoricalRecords(excluded_fields=["datestamp", "search_text"])
 
     # The curation state machine: (from, action) -> to. Services apply it; templates show its buttons.
     TRANSITIONS = {
@@ -152,6 +154,10 @@ class ManagedData(models.Model):
     def effective_research_field(self) -> str:
         """Element 10 with `project` resolved to the project's field."""
         return self.project.research_field if self.research_field == PROJECT_FIELD else self.research_field
+
+    def build_search_text(self) -> str:
+        parts = (self.title_ja, self.title_en, self.description_ja, self.description_en, self.data_no)
+        return " ".join(p for p in parts if p).lower()
 
     def embargo_active(self, today=None) -> bool:
         today = today or timezone.localdate()

@@ -1,13 +1,10 @@
 """Who may do what with a managed-data record. Reading is `ManagedData.objects.visible_to`."""
 
-from django.utils import timezone
-
 from dmp.models import Project
 from portal.models import Role
 from portal.permissions import has_role
 
 from .models import ManagedData
-from .vocabularies import AccessRight
 
 
 def is_record_person(user, record: ManagedData) -> bool:
@@ -40,15 +37,6 @@ ACTION_PERMISSIONS = {
 
 
 def can_access_data(user, record: ManagedData, today=None) -> bool:
-    """Whether `user` (who sees the metadata) gets the data link and files (design.md §3)."""
-    if record.status != "published":
-        return is_record_person(user, record) or can_curate_managed_data(user, record)
-    if record.access_right == AccessRight.OPEN:
-        return True
-    if record.access_right == AccessRight.EMBARGOED and not record.embargo_active(today or timezone.localdate()):
-        return True
-    if is_record_person(user, record) or can_curate_managed_data(user, record):
-        return True
-    if record.access_right == AccessRight.SHARED and user.is_authenticated:
-        return record.shared_with.filter(pk=user.pk).exists()
-    return False
+    """Whether `user` (who sees the metadata) gets the data link and files; the rule is
+    `ManagedDataQuerySet.with_data_access`."""
+    return ManagedData.objects.with_data_access(user, today).filter(pk=record.pk, data_access=True).exists()

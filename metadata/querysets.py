@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from dmp.models import ProjectMember
@@ -33,6 +33,26 @@ class ManagedDataQuerySet(models.QuerySet):
             & Q(institution__in=institution_ids_for(user))
         )
         return self.filter(public | institution_members | self._people_q(user) | self._curators_q(user))
+
+    def with_data_access(self, user, today=None):
+        """Annotate `data_access`: whether `user` (who sees the metadata) gets the data link and files.
+        Open: everyone; embargoed: everyone from the publication date; shared: the named members; and always
+        the record's people and curators (design.md §3)."""
+        today = today or timezone.localdate()
+        everyone = Q(status=PUBLISHED) & (
+            Q(access_right="open access") | Q(access_right="embargoed access", embargo_until__lte=today)
+        )
+        if not user.is_authenticated:
+            rule = everyone
+        elif user.is_superuser:
+            rule = Q(pk__isnull=False)
+        else:
+            shared_model = self.model.shared_with.through
+            named = Q(status=PUBLISHED, access_right="restricted access") & Exists(
+                shared_model.objects.filter(manageddata_id=OuterRef("pk"), user_id=user.pk)
+            )
+            rule = everyone | named | self._people_q(user) | self._curators_q(user)
+        return self.annotate(data_access=ExpressionWrapper(rule, output_field=BooleanField()))
 
     def with_person(self, user):
         """Records of which `user` is one of "the record's people"."""

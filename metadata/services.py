@@ -75,6 +75,8 @@ def managed_data_create(*, project, actor, data: dict, people: list[dict] | None
     record = ManagedData(project=project, institution_id=project.institution_id, created_by=actor,
                          **{k: v for k, v in _normalise(data).items() if k in EDITABLE_FIELDS})
     record.full_clean()
+    record.search_text = record.build_search_text()
+    record._history_user = actor
     record.save()
     _set_people(record, people or [])
     return record
@@ -90,6 +92,8 @@ def managed_data_update(*, record_id: int, actor, data: dict, people: list[dict]
             setattr(record, key, value)
     record.updated_at = timezone.now()
     record.full_clean()
+    record.search_text = record.build_search_text()
+    record._history_user = actor
     record.save()
     if people is not None:
         _set_people(record, people)
@@ -124,6 +128,7 @@ def managed_data_transition(*, record_id: int, action: str, actor, message: str 
         if to_status == Status.WITHDRAWN:
             record.withdrawn_reason = message
             fields.append("withdrawn_reason")
+        record._history_user = actor
         record.save(update_fields=fields)
         CurationEvent.objects.create(record=record, actor=actor, action=action, from_status=from_status,
                                      to_status=to_status, message=message, at=now)

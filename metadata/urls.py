@@ -5,6 +5,11 @@ from . import views
 app_name = "metadata"
 
 urlpatterns = [
-    path("data/", views.managed_data_list, name="managed-data-list"),
-    path("data/<int:pk>/", views.managed_data_detail, name="managed-data-detail"),
+    path("data/", views.managed_data_list_view, name="managed-data-list"),
+    path("data/mine/", views.my_managed_data, name="managed-data-mine"),
+    path("data/curation/", views.curation_queue, name="curation-queue"),
+    path("data/new/", views.managed_data_edit, name="managed-data-create"),
+    path("data/<int:pk>/", views.managed_data_detail_view, name="managed-data-detail"),
+    path("data/<int:pk>/edit/", views.managed_data_edit, name="managed-data-edit"),
+    path("data/<int:pk>/<str:action>/", views.managed_data_transition_view, name="managed-data-transition"),
 ]

@@ -1,23 +1,157 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from .filters import ManagedDataFilter
+from .forms import ManagedDataForm, PeopleFormSet, TransitionForm, people_initial
 from .models import ManagedData
-from .permissions import can_access_data
+from .permissions import can_curate_managed_data, can_edit_managed_data, is_record_person
+from .presentation import access_statement, citation, json_ld, record_elements
+from .selectors import managed_data_changes, managed_data_detail, managed_data_list
+from .services import InvalidTransition, managed_data_create, managed_data_transition, managed_data_update
+from .vocabularies import Status
+
+PAGE_SIZES = (25, 50, 100)
 
 
-def managed_data_list(request):
-    records = ManagedData.objects.visible_to(request.user).select_related("project", "institution")
-    page = Paginator(records, 25).get_page(request.GET.get("page"))
-    return render(request, "metadata/manageddata_list.html", {"page": page})
+def _page(request, queryset):
+    try:
+        size = int(request.GET.get("size", PAGE_SIZES[0]))
+    except ValueError:
+        size = PAGE_SIZES[0]
+    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
-def managed_data_detail(request, pk):
-    record = get_object_or_404(
-        ManagedData.objects.visible_to(request.user).select_related("project__program__funder", "institution"),
-        pk=pk,
-    )
-    return render(
-        request,
-        "metadata/manageddata_detail.html",
-        {"record": record, "data_access": can_access_data(request.user, record)},
-    )
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def managed_data_list_view(request):
+    """Public search and browse: what the visitor may see, published records unless a state is chosen."""
+    base = ManagedData.objects.visible_to(request.user)
+    if not request.GET.get("status"):
+        base = base.filter(status=Status.PUBLISHED)
+    filterset = ManagedDataFilter(request.GET or None, queryset=managed_data_list(base).order_by("-datestamp", "-pk"))
+    return render(request, "metadata/manageddata_list.html", {
+        "filter": filterset, "page": _page(request, filterset.qs), "query": _query_without_page(request),
+    })
+
+
+@login_required
+def my_managed_data(request):
+    records = managed_data_list(ManagedData.objects.with_person(request.user)).order_by("-updated_at", "-pk")
+    filterset = ManagedDataFilter(request.GET or None, queryset=records)
+    return render(request, "metadata/manageddata_mine.html", {
+        "filter": filterset, "page": _page(request, filterset.qs), "query": _query_without_page(request),
+    })
+
+
+@login_required
+def curation_queue(request):
+    """Librarians: the records of their institutions, submitted ones first by default (oldest first)."""
+    params = request.GET.copy()
+    params.setdefault("status", Status.SUBMITTED)
+    params.setdefault("sort", "updated")  # oldest waiting first
+    records = managed_data_list(ManagedData.objects.curated_by(request.user).select_related("project__department"))
+    filterset = ManagedDataFilter(params, queryset=records)
+    return render(request, "metadata/manageddata_queue.html", {
+        "filter": filterset, "page": _page(request, filterset.qs), "query": _query_without_page(request),
+    })
+
+
+def managed_data_detail_view(request, pk):
+    try:
+        record = managed_data_detail(ManagedData.objects.visible_to(request.user).with_data_access(request.user), pk)
+    except ManagedData.DoesNotExist:
+        raise Http404 from None
+    people_view = is_record_person(request.user, record)
+    curator = can_curate_managed_data(request.user, record)
+    return render(request, "metadata/manageddata_detail.html", {
+        "record": record,
+        "data_access": record.data_access,
+        "access_statement": access_statement(record),
+        "citation": citation(record),
+        "elements": record_elements(record, internal=people_view or curator),
+        "json_ld": json_ld(record),
+        "can_edit": can_edit_managed_data(request.user, record),
+        "can_curate": curator,
+        "show_internal": people_view or curator,
+        "actions": [a for a in record.actions() if a != "submit" or people_view] if (people_view or curator) else [],
+        "transition_form": TransitionForm(),
+        "changes": managed_data_changes(record) if (people_view or curator) else [],
+    })
+
+
+@login_required
+def managed_data_edit(request, pk=None):
+    """Create (pk None) or edit a draft. "Save draft" keeps incomplete data; "Submit for curation" also
+    lists every missing element. Nothing typed is lost on an error."""
+    record = None
+    if pk is not None:
+        record = get_object_or_404(ManagedData.objects.visible_to(request.user), pk=pk)
+        if not can_edit_managed_data(request.user, record):
+            messages.error(request, _("This record cannot be edited now (only drafts and returned records can)."))
+            return redirect(record)
+    initial = {"project": request.GET.get("project")} if record is None else None
+    form = ManagedDataForm(request.POST or None, instance=record, user=request.user, initial=initial)
+    people = PeopleFormSet(request.POST or None, prefix="people",
+                           initial=people_initial(record) if record else None)
+    if request.method == "POST":
+        submitting = "submit" in request.POST
+        valid = form.is_valid() & people.is_valid()
+        data = {k: v for k, v in form.cleaned_data.items() if k != "project"}
+        if submitting:
+            form.add_completeness_errors(people.unsaved_people())
+        if valid:
+            try:
+                if record is None:
+                    record = managed_data_create(project=form.cleaned_data["project"], actor=request.user,
+                                                 data=data, people=people.rows())
+                else:
+                    record = managed_data_update(record_id=record.pk, actor=request.user, data=data,
+                                                 people=people.rows())
+            except ValidationError as error:
+                form.add_error(None, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                if not submitting:
+                    messages.success(request, _("Draft saved."))
+                    return redirect("metadata:managed-data-edit", pk=record.pk)
+                if not form.errors:
+                    managed_data_transition(record_id=record.pk, action="submit", actor=request.user)
+                    messages.success(request, _("Submitted for curation. The librarians have been notified."))
+                    return redirect(record)
+                messages.warning(request, _("Saved as a draft. Correct the marked elements to submit it."))
+    return render(request, "metadata/manageddata_form.html", {
+        "form": form, "people": people, "record": record,
+    })
+
+
+@require_POST
+@login_required
+def managed_data_transition_view(request, pk, action):
+    record = get_object_or_404(ManagedData.objects.visible_to(request.user), pk=pk)
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        managed_data_transition(record_id=record.pk, action=action, actor=request.user,
+                                message=form.cleaned_data.get("message", ""))
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("You may not do this."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Done: the record is now %(state)s.") % {
+            "state": ManagedData.objects.get(pk=record.pk).get_status_display()})
+    return redirect(record)

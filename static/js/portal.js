@@ -13,3 +13,16 @@
     if (summary) { summary.focus(); }
   });
 })();
+
+// Warn before leaving a form with unsaved changes (forms marked data-warn-unsaved).
+(function () {
+  "use strict";
+  var dirty = false;
+  document.addEventListener("input", function (event) {
+    if (event.target.form && event.target.form.hasAttribute("data-warn-unsaved")) { dirty = true; }
+  });
+  document.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+  });
+})();
