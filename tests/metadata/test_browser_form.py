@@ -38,7 +38,8 @@ def test_researcher_fixes_three_mistakes_in_japanese_without_losing_anything(bro
     errors = page.locator(".field-error").all_inner_texts()
     assert len(errors) == 3, errors
     assert any(e.startswith("e-Rad研究者番号:") for e in errors)
-    assert any(e.startswith("公開予定日（公開期間猶予の場合）: アクセス権が公開期間猶予の場合は必須です") for e in errors)
+    embargo_error = "公開予定日（公開期間猶予の場合）: アクセス権が公開期間猶予の場合は必須です"
+    assert any(e.startswith(embargo_error) for e in errors)
     assert any(e.startswith("リポジトリURL・DOIリンク: DOIの形式が正しくありません") for e in errors)
     # Everything typed is still there.
     assert page.get_by_label("データの名称（日本語）").input_value() == "BMI操作中の頭皮脳波データ"
