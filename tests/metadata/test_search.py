@@ -1,6 +1,10 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from metadata.models import ManagedData
 from portal.models import Role
 from tests.factories import ProjectFactory, make_record, user_with_role
 
@@ -64,3 +68,14 @@ def test_curation_queue_lists_oldest_submissions_of_the_librarians_institution(c
     html = client.get(reverse("metadata:curation-queue"), headers={"accept-language": "ja"}).content.decode()
     assert html.index(first.title_ja) < html.index(second.title_ja)
     assert elsewhere.title_ja not in html
+
+
+def test_curation_queue_filters_by_waiting_time(client):
+    project = ProjectFactory()
+    librarian = user_with_role(Role.LIBRARIAN, institution=project.institution)
+    old = make_record(project=project, status="submitted", title_ja="古い提出", title_en="")
+    make_record(project=project, status="submitted", title_ja="新しい提出", title_en="")
+    ManagedData.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=10))
+    client.force_login(librarian)
+    html = client.get(reverse("metadata:curation-queue"), {"waiting_days": 7}).content.decode()
+    assert "古い提出" in html and "新しい提出" not in html
