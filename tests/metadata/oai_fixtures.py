@@ -10,6 +10,7 @@ from django.core.management import call_command
 from lxml import etree
 
 from metadata.models import ManagedData
+from metadata.services import managed_data_create, managed_data_transition
 
 OAI_NS = {"o": "http://www.openarchives.org/OAI/2.0/"}
 
@@ -96,3 +97,32 @@ def oai_error(client, **params) -> str:
     errors = oai_get(client, **params).findall("o:error", OAI_NS)
     assert len(errors) == 1, "expected one error"
     return errors[0].get("code")
+
+
+def publish_new_record(project, *, librarian, **fields) -> ManagedData:
+    """A complete record created, submitted and published through the services."""
+    data = {"title_en": "A new dataset", "description_en": "Made during a harvest.", "license": "CCBY",
+            "access_right": "open access", "citation_en": "Someone (2026)", "hosting_institution_en": "Toto University",
+            "contact_email": "rdm@demo.example.ac.jp", "data_manager_type": "organization",
+            "contact_org_en": "Research Office", **fields}
+    record = managed_data_create(project=project, actor=project.pi, data=data)
+    managed_data_transition(record_id=record.pk, action="submit", actor=project.pi)
+    return managed_data_transition(record_id=record.pk, action="publish", actor=librarian)
+
+
+def harvest(client, verb="ListIdentifiers", between_pages=None, **params) -> tuple[list[list[str]], str]:
+    """Follow resumption tokens to the end with the test client. Returns the identifiers page by page
+    and the first page's responseDate. `between_pages(n)` runs after page n."""
+    pages, token, first_date = [], None, None
+    while True:
+        root = oai_get(client, verb=verb, **({"resumptionToken": token} if token else params))
+        first_date = first_date or root.findtext("o:responseDate", namespaces=OAI_NS)
+        assert root.find("o:error", OAI_NS) is None, etree.tostring(root)
+        pages.append([e.text for e in root.iter("{http://www.openarchives.org/OAI/2.0/}identifier")
+                      if e.getparent().tag.endswith("header")])
+        element = root.find(f"o:{verb}/o:resumptionToken", OAI_NS)
+        token = element.text if element is not None else None
+        if not token:
+            return pages, first_date
+        if between_pages:
+            between_pages(len(pages))
