@@ -4,6 +4,7 @@ of the controlled vocabularies (computed once per process, not per record)."""
 from functools import cache
 
 from django.conf import settings
+from django.urls import reverse
 from lxml import etree
 
 from ..validators import doi_from
@@ -65,16 +66,28 @@ def labels(vocabulary: str) -> dict[str, tuple[str, str]]:
 
 def sub(parent, tag: str, text=None, attrib: dict | None = None, lang: str | None = None):
     """Append a child element; returns it."""
-    element = etree.SubElement(parent, tag, attrib or {})
     if lang:
-        element.set(XML_LANG, lang)
+        attrib = {**attrib, XML_LANG: lang} if attrib else {XML_LANG: lang}
+    element = etree.SubElement(parent, tag, attrib)
     if text is not None:
         element.text = text
     return element
 
 
+def new_root(parent, tag: str, nsmap: dict):
+    if parent is None:
+        return etree.Element(tag, nsmap=nsmap)
+    return etree.SubElement(parent, tag, nsmap=nsmap)
+
+
+@cache
+def _landing_url_pattern() -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("metadata:managed-data-detail", args=[0])
+
+
 def landing_url(record) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + record.get_absolute_url()
+    """PORTAL_BASE_URL + the record's get_absolute_url(), without resolving the URL for every record."""
+    return _landing_url_pattern().replace("/0/", f"/{record.pk}/")
 
 
 def record_doi(record) -> str | None:

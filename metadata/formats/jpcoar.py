@@ -18,6 +18,7 @@ from .common import (
     issued,
     labels,
     landing_url,
+    new_root,
     people,
     record_doi,
     sub,
@@ -50,8 +51,10 @@ def _person(parent, person, kind: str) -> None:
             sub(affiliation, J + "affiliationName", name, lang=lang)
 
 
-def record_to_jpcoar(record) -> etree._Element:
-    root = etree.Element(J + "jpcoar", nsmap=NSMAP)
+def record_to_jpcoar(record, parent=None) -> etree._Element:
+    """The record as a `jpcoar:jpcoar` element, built inside `parent` when one is given (an OAI-PMH
+    `metadata` element: building in place is much faster than moving a tree between documents)."""
+    root = new_root(parent, J + "jpcoar", NSMAP)
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     for lang, title in bilingual(record, "title"):
         sub(root, D + "title", title, lang=lang)

@@ -169,7 +169,7 @@ def _record(parent, record, to_element) -> None:
     element = _sub(parent, "record")
     _header(element, record)
     if record.status != Status.WITHDRAWN:
-        _sub(element, "metadata").append(to_element(record))
+        to_element(record, _sub(element, "metadata"))
 
 
 def identify(body, args: dict, base_url: str) -> None:
@@ -288,13 +288,12 @@ def oai_response(*, params: dict[str, list[str]], base_url: str) -> bytes:
         request.set("verb", verb)
         for name, value in args.items():
             request.set(name, value)
-        body = etree.Element(P + verb)
+        body = _sub(root, verb)
         try:
             HANDLERS[verb](body, args, base_url)
         except OAIError as error:
+            root.remove(body)
             if error.code == "badArgument":
                 request.attrib.clear()
             _sub(root, "error", error.message, code=error.code)
-        else:
-            root.append(body)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

@@ -12,6 +12,7 @@ import datetime
 
 from django.db.models import Min, Prefetch, Q
 
+from dmp.models import Project
 from policy.models import FundingProgram
 from portal.models import Funder, Institution
 
@@ -23,8 +24,17 @@ SLUG_ACCESS_RIGHT = {slug: value for value, slug in ACCESS_RIGHT_SLUG.items()}
 SET_KINDS = ("institution", "funder", "program", "access", "field")
 
 
+# Columns no header or format reads: left in the database.
+UNUSED = ("remarks_ja", "remarks_en", "withdrawn_reason", "created_by", "created_at", "updated_at",
+          "embargo_lifted_at")
+
+
 def oai_queryset(*, with_people: bool):
-    records = ManagedData.objects.public().select_related("institution", "project__program__funder")
+    """Public records with what the headers and formats read. Institutions and projects (with their
+    program and funder) are prefetched, not joined: a page shares a few of them, and one model instance
+    each instead of one per record keeps a page fast."""
+    records = ManagedData.objects.public().defer(*UNUSED).prefetch_related(
+        "institution", Prefetch("project", queryset=Project.objects.select_related("program__funder")))
     if with_people:
         records = records.prefetch_related(Prefetch("people", queryset=RecordPerson.objects.order_by("position", "pk")))
     return records
