@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "policy",
     "dmp",
     "metadata",
+    "metadata.sheet",
 ]
 
 MIDDLEWARE = [
@@ -176,3 +177,6 @@ OAI_REPOSITORY_IDENTIFIER = env("OAI_REPOSITORY_IDENTIFIER", default="rdportal.e
 OAI_ADMIN_EMAILS = env.list("OAI_ADMIN_EMAILS", default=["portal@example.ac.jp"])
 OAI_PAGE_SIZE = env.int("OAI_PAGE_SIZE", default=500)
 OAI_TOKEN_TTL = env.int("OAI_TOKEN_TTL", default=24 * 3600)  # seconds a resumption token stays valid
+
+# The metadata sheet: files with more rows than this are imported as a background job.
+SHEET_SYNC_MAX_ROWS = env.int("SHEET_SYNC_MAX_ROWS", default=1000)
