@@ -48,7 +48,8 @@ def ensure_records(n: int) -> None:
             ManagedData(
                 project=project, institution=institution, created_by=user, data_no=str(i + 1),
                 title_ja=f"ベンチマーク用データ {i + 1}", title_en=f"Benchmark dataset {i + 1}",
-                description_ja="性能測定のために生成した記録。" * 3, description_en="A record generated for the bench. " * 3,
+                description_ja="性能測定のために生成した記録。" * 3,
+                description_en="A record generated for the bench. " * 3,
                 research_field=fields[i % 4], data_type="dataset", file_size=f"{i % 900 + 1}MB", license="CCBY",
                 citation_en=f"Bench (2026) Dataset {i + 1}", access_right=access[i % 4],
                 embargo_until=datetime.date(2030, 1, 1) if i % 4 == 1 else None,
@@ -63,7 +64,8 @@ def ensure_records(n: int) -> None:
         ])
         RecordPerson.objects.bulk_create([
             RecordPerson(record=r, kind=kind, position=0, name_ja="計測 太郎", name_en="Taro Keisoku",
-                         erad_researcher_number="12345678", affiliation_ja="ベンチ大学", affiliation_en="Bench University")
+                         erad_researcher_number="12345678", affiliation_ja="ベンチ大学",
+                         affiliation_en="Bench University")
             for r in records for kind in ("creator", "data_manager")
         ])
 

@@ -70,10 +70,11 @@ def _row(record: ManagedData, language: str) -> list[str]:
         value = getattr(record, key)
         if key in DATES:
             value = value.isoformat() if value else ""
+        elif key == "research_field":  # `project` is written as the project's field, as GRDM does
+            value = labels("research_field")[record.effective_research_field][index]
         elif key in CODED:
             value = labels(CODED[key])[value][index] if value else ""
         values[key] = value
-    values["research_field"] = labels("research_field")[record.effective_research_field][index]
     for kind, (names, numbers) in PEOPLE.items():
         people = [p for p in record.people.all() if p.kind == kind]
         values[names] = ";".join(_person_cell(p) for p in people)
@@ -385,10 +386,10 @@ def _apply(user, parsed: list[_Row], projects: dict, existing: dict, result: Imp
 
 def sheet_import_file(*, user, content: bytes, filename: str, dry_run: bool, language: str,
                       progress: Callable[[int], None] | None = None) -> ImportResult:
-    try:
-        columns, rows, first = sheet_read(content=content, filename=filename)
-    except SheetError as error:
-        with translation.override(language):
+    with translation.override(language):
+        try:
+            columns, rows, first = sheet_read(content=content, filename=filename)
+        except SheetError as error:
             return ImportResult(dry_run=dry_run, errors=[{"row": 0, "column": "", "value": filename,
                                                           "reason": str(error)}])
     return sheet_import(user=user, columns=columns, rows=rows, first_row=first, dry_run=dry_run, language=language,
@@ -404,15 +405,16 @@ def sheet_import_start(*, user, content: bytes, filename: str, dry_run: bool,
         rows = []
     if len(rows) > settings.SHEET_SYNC_MAX_ROWS:
         return sheet_import_job_create(user=user, content=content, filename=filename, dry_run=dry_run,
-                                       language=language)
+                                       language=language, total_rows=len(rows))
     return sheet_import_file(user=user, content=content, filename=filename, dry_run=dry_run, language=language)
 
 
 # --- background jobs ---------------------------------------------------------------------------------
 
-def sheet_import_job_create(*, user, content: bytes, filename: str, dry_run: bool, language: str) -> SheetImport:
+def sheet_import_job_create(*, user, content: bytes, filename: str, dry_run: bool, language: str,
+                            total_rows: int) -> SheetImport:
     job = SheetImport.objects.create(user=user, content=content, filename=filename[:255], dry_run=dry_run,
-                                     language=language)
+                                     language=language, total_rows=total_rows)
     transaction.on_commit(lambda: sheet_import_job_run_task.delay(job.pk))
     return job
 
@@ -423,18 +425,12 @@ def sheet_import_job_run(*, job_id: int) -> None:
     job = SheetImport.objects.get(pk=job_id)
     if job.status in (SheetImport.Status.DONE, SheetImport.Status.FAILED):
         return
-    try:
-        columns, rows, first = sheet_read(content=bytes(job.content), filename=job.filename)
-    except SheetError as error:
-        _finish(job, ImportResult(dry_run=job.dry_run, errors=[{"row": 0, "column": "", "value": job.filename,
-                                                                "reason": str(error)}]))
-        return
-    job.status, job.total_rows, job.processed_rows = SheetImport.Status.RUNNING, len(rows), 0
-    job.save(update_fields=["status", "total_rows", "processed_rows"])
+    job.status, job.processed_rows = SheetImport.Status.RUNNING, 0
+    job.save(update_fields=["status", "processed_rows"])
     reporter = _ProgressReporter(job.pk)
     try:
-        result = sheet_import(user=job.user, columns=columns, rows=rows, first_row=first, dry_run=job.dry_run,
-                              language=job.language, progress=reporter)
+        result = sheet_import_file(user=job.user, content=bytes(job.content), filename=job.filename,
+                                   dry_run=job.dry_run, language=job.language, progress=reporter)
     finally:
         reporter.close()
     _finish(job, result)
