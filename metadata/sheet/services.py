@@ -6,21 +6,24 @@ import datetime
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from simple_history.utils import bulk_create_with_history
 
 from dmp.models import Project
 from portal.validators import normalize_ror
 
 from ..formats.common import labels
 from ..models import ManagedData, RecordPerson
-from ..services import EDITABLE_FIELDS, managed_data_create, managed_data_update
+from ..permissions import can_create_managed_data
+from ..services import EDITABLE_FIELDS, PERSON_FIELDS, managed_data_update
 from ..validators import normalize_repository_url
 from ..vocabularies import PROJECT_FIELD, DataManagerType, MetadataAccess, ProvisionPolicy
 from .columns import BY_HEADER, CODED, COLUMNS, DATES, PEOPLE, PROJECT_INFO, Column, header
@@ -185,13 +188,14 @@ class _Rollback(Exception):
     pass
 
 
+@cache
+def _codes(vocabulary: str) -> dict[str, str]:
+    """{casefolded code, Japanese label or English label: code} of one vocabulary."""
+    return {name.casefold(): code for code, names in labels(vocabulary).items() for name in (code, *names)}
+
+
 def _choice(vocabulary: str, text: str) -> str | None:
-    """The code of a label (Japanese or English) or of the code itself, case-insensitively."""
-    wanted = text.casefold()
-    for code, names in labels(vocabulary).items():
-        if wanted in (code.casefold(), names[0].casefold(), names[1].casefold()):
-            return code
-    return None
+    return _codes(vocabulary).get(text.casefold())
 
 
 def _parse_people(names: str, numbers: str, kind: str) -> list[dict]:
@@ -341,6 +345,8 @@ def sheet_import(*, user, columns: list[Column | None], rows: list[list[str]], f
 
 def _apply(user, parsed: list[_Row], projects: dict, existing: dict, result: ImportResult, progress) -> None:
     seen: dict[tuple, int] = {}
+    new: list[tuple[_Row, ManagedData, list[RecordPerson]]] = []
+    may_create: dict[int, bool] = {}
     for index, row in enumerate(parsed, 1):
         if progress and index % 500 == 0:
             progress(index)
@@ -366,7 +372,11 @@ def _apply(user, parsed: list[_Row], projects: dict, existing: dict, result: Imp
         label = f"{project.grant_number} / {data_no}"
         try:
             if record is None:
-                managed_data_create(project=project, actor=user, data=data, people=people)
+                if project.pk not in may_create:
+                    may_create[project.pk] = can_create_managed_data(user, project)
+                if not may_create[project.pk]:
+                    raise PermissionDenied(_("Only the project's people can register its managed data."))
+                new.append((row, *_new_record(user, project, data, people)))
                 result.created.append(label)
                 continue
             changed = {k: v for k, v in data.items() if getattr(record, k) != v}
@@ -380,8 +390,55 @@ def _apply(user, parsed: list[_Row], projects: dict, existing: dict, result: Imp
             result.updated.append(label)
         except (ValidationError, PermissionDenied) as error:
             _service_errors(row, error)
+    if new and not result.errors and not result.dry_run:
+        try:
+            _save_new(user, new)
+        except IntegrityError:  # someone saved the same data No. meanwhile: the transaction is rolled back
+            result.errors.append({"row": 0, "column": "", "value": "", "reason": _(
+                "Someone saved a record with one of these data numbers meanwhile. Nothing was saved; try again.")})
     if progress:
         progress(len(parsed))
+
+
+@cache
+def _field_names(model) -> tuple[str, ...]:
+    return tuple(f.name for f in model._meta.fields)
+
+
+def _new_record(user, project: Project, data: dict, people: list[dict]) -> tuple[ManagedData, list[RecordPerson]]:
+    """A new draft checked as `managed_data_create` checks it, for `_save_new` to save in bulk. The
+    project, institution and creator are set here, and the data No. was checked against the project."""
+    record = ManagedData(project=project, institution_id=project.institution_id, created_by=user,
+                         **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    record.full_clean(exclude=[f for f in _field_names(ManagedData) if f not in data], validate_constraints=False)
+    rows = []
+    for position, person in enumerate(people):
+        values = {k: person.get(k) or "" for k in PERSON_FIELDS if k != "user"}
+        row = RecordPerson(position=position, **values)
+        try:
+            row.full_clean(exclude=[f for f in _field_names(RecordPerson) if not values.get(f)])
+        except ValidationError as error:  # report it under the person's name or number column
+            names, numbers = PEOPLE[row.kind]
+            raise ValidationError({numbers if "erad_researcher_number" in error.message_dict else names:
+                                   error.messages}) from None
+        rows.append(row)
+    return record, rows
+
+
+def _save_new(user, new: list) -> None:
+    """Save the new drafts of a file at once, with their people and their history (as
+    `managed_data_create` does one by one)."""
+    records = []
+    for _row, record, _people in new:
+        record.search_text = record.build_search_text()
+        records.append(record)
+    bulk_create_with_history(records, ManagedData, batch_size=1000, default_user=user)
+    people = []
+    for _row, record, rows in new:
+        for person in rows:
+            person.record = record
+            people.append(person)
+    RecordPerson.objects.bulk_create(people, batch_size=2000)
 
 
 def sheet_import_file(*, user, content: bytes, filename: str, dry_run: bool, language: str,

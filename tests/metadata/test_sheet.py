@@ -192,6 +192,9 @@ def test_import_creates_drafts_and_updates_editable_records_by_data_no(demo):
         "draft", user, "289", "open access")
     assert [(p.kind, p.name_ja, p.name_en, p.erad_researcher_number) for p in created.people.all()] == [
         ("creator", "研究 花子", "Hanako Kenkyu", "30413925")]
+    # saved in bulk, but as managed_data_create saves: with its history and its search text
+    assert [(h.history_type, h.history_user) for h in created.history.all()] == [("+", user)]
+    assert "新しいデータ1" in created.search_text
 
 
 def test_changing_a_published_record_is_refused_and_nothing_saved(demo):
@@ -220,6 +223,19 @@ def test_unknown_project_duplicate_data_no_and_missing_columns(demo):
     assert result.errors[0]["column"] == "Data No." and "missing" in result.errors[0]["reason"]
     result = sheet_import_file(user=user, content=b"not a workbook", filename="s.xlsx", dry_run=False, language="en")
     assert result.errors[0]["reason"] == "This file is not an Excel workbook (.xlsx)."
+
+
+def test_format_errors_of_new_records_name_their_column(demo):
+    user = _user(language="en")
+    rows = _new_rows(3)
+    _set(rows, 3, "creator_numbers", "12ab")
+    _set(rows, 4, "contact_phone", "call me")
+    _set(rows, 5, "repository_url", "ftp://example.org/x")
+    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
+    assert [(e["row"], e["column"]) for e in result.errors] == [
+        (3, "Creator name identifier (e-Rad)"), (4, "Contact phone number of data manager"),
+        (5, "Repository URL/ DOI link")]
+    assert not ManagedData.objects.filter(data_no__startswith="new-").exists()
 
 
 def test_someone_outside_the_project_cannot_import_into_it(demo):
