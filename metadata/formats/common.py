@@ -65,10 +65,10 @@ def labels(vocabulary: str) -> dict[str, tuple[str, str]]:
 
 
 def sub(parent, tag: str, text=None, attrib: dict | None = None, lang: str | None = None):
-    """Append a child element; returns it."""
+    """Append a child element; returns it. (The hot path of every export: kept lean.)"""
+    element = etree.SubElement(parent, tag, attrib) if attrib else etree.SubElement(parent, tag)
     if lang:
-        attrib = {**attrib, XML_LANG: lang} if attrib else {XML_LANG: lang}
-    element = etree.SubElement(parent, tag, attrib)
+        element.set(XML_LANG, lang)
     if text is not None:
         element.text = text
     return element
@@ -100,9 +100,9 @@ def bilingual(obj, field: str) -> list[tuple[str, str]]:
     return [(lang, value) for lang in ("ja", "en") if (value := getattr(obj, f"{field}_{lang}").strip())]
 
 
-def people(record, kind: str) -> list:
-    """The record's creators or data managers in order (uses the prefetched `people`)."""
-    return [person for person in record.people.all() if person.kind == kind]
+def people(persons, kind: str) -> list:
+    """The creators or the data managers among a record's people (`record.people.all()`, prefetched)."""
+    return [person for person in persons if person.kind == kind]
 
 
 def issued(record):

@@ -44,7 +44,7 @@ def record_to_datacite(record, parent=None) -> etree._Element:
         sub(root, K + "identifier", landing_url(record), {"identifierType": "URL"})
     hosting = bilingual(record, "hosting_institution")
     creators = sub(root, K + "creators")
-    for person in people(record, RecordPerson.Kind.CREATOR):
+    for person in people(record.people.all(), RecordPerson.Kind.CREATOR):
         _person(creators, person, "creator")
     if not len(creators):  # creators are mandatory in DataCite: fall back to the hosting institution
         creator = sub(creators, K + "creator")
@@ -68,7 +68,7 @@ def record_to_datacite(record, parent=None) -> etree._Element:
             sub(element, K + "nameIdentifier", record.hosting_institution_ror,
                 {"nameIdentifierScheme": "ROR", "schemeURI": "https://ror.org/"})
     if record.data_manager_type == DataManagerType.INDIVIDUAL:
-        for person in people(record, RecordPerson.Kind.DATA_MANAGER):
+        for person in people(record.people.all(), RecordPerson.Kind.DATA_MANAGER):
             _person(contributors, person, "contributor", "DataManager")
     elif organisations := bilingual(record, "contact_org"):
         element = sub(contributors, K + "contributor", attrib={"contributorType": "DataManager"})

@@ -58,7 +58,8 @@ def record_to_jpcoar(record, parent=None) -> etree._Element:
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     for lang, title in bilingual(record, "title"):
         sub(root, D + "title", title, lang=lang)
-    for person in people(record, RecordPerson.Kind.CREATOR):
+    persons = record.people.all()
+    for person in people(persons, RecordPerson.Kind.CREATOR):
         _person(root, person, "creator")
     # Contributors: hosting institution (20, 21), data manager (22, 23), contact (24–27).
     hosting = bilingual(record, "hosting_institution")
@@ -70,7 +71,7 @@ def record_to_jpcoar(record, parent=None) -> etree._Element:
         for lang, name in hosting:
             sub(element, J + "contributorName", name, {"nameType": "Organizational"}, lang)
     if record.data_manager_type == DataManagerType.INDIVIDUAL:
-        for person in people(record, RecordPerson.Kind.DATA_MANAGER):
+        for person in people(persons, RecordPerson.Kind.DATA_MANAGER):
             _person(root, person, "contributor")
     elif organisations := bilingual(record, "contact_org"):
         element = sub(root, J + "contributor", attrib={"contributorType": "DataManager"})

@@ -24,7 +24,7 @@ def record_to_oai_dc(record, parent=None) -> etree._Element:
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     for lang, title in bilingual(record, "title"):
         sub(root, D + "title", title, lang=lang)
-    for person in people(record, RecordPerson.Kind.CREATOR):
+    for person in people(record.people.all(), RecordPerson.Kind.CREATOR):
         for lang, name in bilingual(person, "name"):
             sub(root, D + "creator", name, lang=lang)
     for lang, label in zip(("ja", "en"), labels("research_field")[record.effective_research_field], strict=True):
