@@ -20,6 +20,7 @@ BATCH = 5000
 
 def ensure_records(n: int) -> None:
     from django.core.management import call_command
+    from django.db import connection
     from django.utils import timezone
 
     from dmp.models import Project
@@ -68,6 +69,9 @@ def ensure_records(n: int) -> None:
                          affiliation_en="Bench University")
             for r in records for kind in ("creator", "data_manager")
         ])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics, as autovacuum would give a live database
+            cursor.execute("ANALYZE")
 
 
 def queries_per_page(pages: int = 3) -> list[int]:
@@ -129,6 +133,7 @@ def main() -> int:
     print(f"total_s={total:.2f}")
     print(f"peak_rss_mb={peak:.1f}")
     print(f"rss_after_first_page_mb={rss[0]:.1f}")
+    print(f"rss_at_half_mb={rss[len(rss) // 2]:.1f}")
     print(f"rss_after_last_page_mb={rss[-1]:.1f}")
     print(f"queries_per_page={counts[-1]}")
     print(f"queries_first_pages={','.join(map(str, counts))}")

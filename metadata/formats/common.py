@@ -74,12 +74,6 @@ def sub(parent, tag: str, text=None, attrib: dict | None = None, lang: str | Non
     return element
 
 
-def new_root(parent, tag: str, nsmap: dict):
-    if parent is None:
-        return etree.Element(tag, nsmap=nsmap)
-    return etree.SubElement(parent, tag, nsmap=nsmap)
-
-
 @cache
 def _landing_url_pattern() -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse("metadata:managed-data-detail", args=[0])

@@ -5,7 +5,7 @@ from lxml import etree
 
 from ..models import RecordPerson
 from ..vocabularies import ACCESS_RIGHT_URI, LICENSE_SPDX, LICENSE_URL, AccessRight, DataManagerType
-from .common import XSI, bilingual, contact_lines, issued, labels, landing_url, new_root, people, record_doi, sub
+from .common import XSI, bilingual, contact_lines, issued, labels, landing_url, people, record_doi, sub
 
 NS = "http://datacite.org/schema/kernel-4"
 SCHEMA_LOCATION = f"{NS} http://schema.datacite.org/meta/kernel-4/metadata.xsd"
@@ -33,9 +33,8 @@ def _person(parent, person, tag: str, contributor_type: str | None = None) -> No
         sub(element, K + "affiliation", affiliation, lang=lang)
 
 
-def record_to_datacite(record, parent=None) -> etree._Element:
-    """The record as a DataCite `resource` element, inside `parent` when one is given."""
-    root = new_root(parent, K + "resource", {None: NS, "xsi": XSI})
+def record_to_datacite(record) -> etree._Element:
+    root = etree.Element(K + "resource", nsmap={None: NS, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     doi = record_doi(record)
     if doi:
@@ -139,3 +138,7 @@ def _funding(root, record) -> None:
 
 def record_to_datacite_bytes(record) -> bytes:
     return etree.tostring(record_to_datacite(record), xml_declaration=True, encoding="UTF-8")
+
+
+def record_to_datacite_markup(record) -> str:
+    return etree.tostring(record_to_datacite(record), encoding="unicode")

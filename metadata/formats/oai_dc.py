@@ -5,7 +5,7 @@ from lxml import etree
 
 from ..models import RecordPerson
 from ..vocabularies import LICENSE_URL, AccessRight
-from .common import DC, XSI, bilingual, issued, labels, landing_url, new_root, people, record_doi, sub
+from .common import DC, XSI, bilingual, issued, labels, landing_url, people, record_doi, sub
 
 NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 SCHEMA_LOCATION = f"{NS} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
@@ -18,9 +18,8 @@ EU_ACCESS = {
 }
 
 
-def record_to_oai_dc(record, parent=None) -> etree._Element:
-    """The record as an `oai_dc:dc` element, inside `parent` when one is given."""
-    root = new_root(parent, f"{{{NS}}}dc", {"oai_dc": NS, "dc": DC, "xsi": XSI})
+def record_to_oai_dc(record) -> etree._Element:
+    root = etree.Element(f"{{{NS}}}dc", nsmap={"oai_dc": NS, "dc": DC, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     for lang, title in bilingual(record, "title"):
         sub(root, D + "title", title, lang=lang)
@@ -58,3 +57,7 @@ def record_to_oai_dc(record, parent=None) -> etree._Element:
 
 def record_to_oai_dc_bytes(record) -> bytes:
     return etree.tostring(record_to_oai_dc(record), xml_declaration=True, encoding="UTF-8")
+
+
+def record_to_oai_dc_markup(record) -> str:
+    return etree.tostring(record_to_oai_dc(record), encoding="unicode")

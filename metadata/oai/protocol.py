@@ -3,12 +3,14 @@ request's arguments and base URL. Messages are protocol text for harvesters, in 
 
 import datetime
 import re
+import secrets
 
 from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
 from ..formats import datacite, jpcoar, oai_dc
+from ..formats.writer import NOT_XML, Writer
 from ..vocabularies import Status
 from . import selectors
 from .tokens import BadToken, token_dump, token_load
@@ -19,13 +21,13 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_ID = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 
-# metadataPrefix -> (record to element, schema, namespace)
+# metadataPrefix -> (record to markup, schema, namespace)
 FORMATS = {
-    "jpcoar_2.0": (jpcoar.record_to_jpcoar, "https://github.com/JPCOAR/schema/blob/master/2.0/jpcoar_scm.xsd",
-                   jpcoar.NS),
-    "oai_datacite": (datacite.record_to_datacite, "http://schema.datacite.org/meta/kernel-4/metadata.xsd",
+    "jpcoar_2.0": (jpcoar.record_to_jpcoar_markup,
+                   "https://github.com/JPCOAR/schema/blob/master/2.0/jpcoar_scm.xsd", jpcoar.NS),
+    "oai_datacite": (datacite.record_to_datacite_markup, "http://schema.datacite.org/meta/kernel-4/metadata.xsd",
                      datacite.NS),
-    "oai_dc": (oai_dc.record_to_oai_dc, "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", oai_dc.NS),
+    "oai_dc": (oai_dc.record_to_oai_dc_markup, "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", oai_dc.NS),
 }
 
 LIST_ARGS = (("metadataPrefix",), ("from", "until", "set"))
@@ -39,7 +41,6 @@ VERBS = {
     "ListRecords": (*LIST_ARGS, "resumptionToken"),
 }
 
-NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
@@ -153,23 +154,23 @@ def _sub(parent, tag: str, text: str | None = None, **attrib):
     return element
 
 
-def _header(parent, record, specs: bool = True):
-    header = _sub(parent, "header")
-    if record.status == Status.WITHDRAWN:
-        header.set("status", "deleted")
-    _sub(header, "identifier", oai_identifier(record.pk))
-    _sub(header, "datestamp", datestamp(record.datestamp))
-    if specs:
-        for spec in selectors.record_set_specs(record):
-            _sub(header, "setSpec", spec)
-    return header
+def _header(w: Writer, record) -> None:
+    w.start("header", {"status": "deleted"} if record.status == Status.WITHDRAWN else None)
+    w.element("identifier", oai_identifier(record.pk))
+    w.element("datestamp", datestamp(record.datestamp))
+    for spec in selectors.record_set_specs(record):
+        w.element("setSpec", spec)
+    w.end("header")
 
 
-def _record(parent, record, to_element) -> None:
-    element = _sub(parent, "record")
-    _header(element, record)
+def _record(w: Writer, record, to_markup) -> None:
+    w.start("record")
+    _header(w, record)
     if record.status != Status.WITHDRAWN:
-        to_element(record, _sub(element, "metadata"))
+        w.start("metadata")
+        w.parts.append(to_markup(record))
+        w.end("metadata")
+    w.end("record")
 
 
 def identify(body, args: dict, base_url: str) -> None:
@@ -209,12 +210,14 @@ def list_sets(body, args: dict, base_url: str) -> None:
         _sub(element, "setName", name)
 
 
-def get_record(body, args: dict, base_url: str) -> None:
-    to_element = _format(args["metadataPrefix"])
-    _record(body, _public_record(args["identifier"]), to_element)
+def get_record(body, args: dict, base_url: str) -> str:
+    to_markup = _format(args["metadataPrefix"])
+    w = Writer()
+    _record(w, _public_record(args["identifier"]), to_markup)
+    return w.markup()
 
 
-def _list(body, args: dict, verb: str) -> None:
+def _list(body, args: dict, verb: str) -> str:
     if "resumptionToken" in args:
         try:
             state = token_load(args["resumptionToken"])
@@ -226,7 +229,7 @@ def _list(body, args: dict, verb: str) -> None:
             raise OAIError("badResumptionToken", "The resumption token is invalid or has expired.") from None
     else:
         after, cursor, total = 0, 0, None
-    to_element = _format(args["metadataPrefix"])
+    to_markup = _format(args["metadataPrefix"])
     start, end = _window(args)
     records = selectors.oai_records(set_spec=args.get("set"), start=start, end=end,
                                     with_people=verb == "ListRecords")
@@ -240,11 +243,12 @@ def _list(body, args: dict, verb: str) -> None:
         raise OAIError("noRecordsMatch", "No records match these arguments.")
     more = len(page) > size
     page = page[:size]
+    w = Writer()
     for record in page:
         if verb == "ListRecords":
-            _record(body, record, to_element)
+            _record(w, record, to_markup)
         else:
-            _header(body, record)
+            _header(w, record)
     if cursor or more:
         if more:
             token, expires = token_dump({"verb": verb, "args": args, "after": page[-1].pk,
@@ -254,14 +258,15 @@ def _list(body, args: dict, verb: str) -> None:
             element = _sub(body, "resumptionToken")
         element.set("completeListSize", str(max(total, cursor + len(page))))
         element.set("cursor", str(cursor))
+    return w.markup()
 
 
-def list_identifiers(body, args: dict, base_url: str) -> None:
-    _list(body, args, "ListIdentifiers")
+def list_identifiers(body, args: dict, base_url: str) -> str:
+    return _list(body, args, "ListIdentifiers")
 
 
-def list_records(body, args: dict, base_url: str) -> None:
-    _list(body, args, "ListRecords")
+def list_records(body, args: dict, base_url: str) -> str:
+    return _list(body, args, "ListRecords")
 
 
 HANDLERS = {
@@ -290,10 +295,16 @@ def oai_response(*, params: dict[str, list[str]], base_url: str) -> bytes:
             request.set(name, value)
         body = _sub(root, verb)
         try:
-            HANDLERS[verb](body, args, base_url)
+            markup = HANDLERS[verb](body, args, base_url)
         except OAIError as error:
             root.remove(body)
             if error.code == "badArgument":
                 request.attrib.clear()
             _sub(root, "error", error.message, code=error.code)
+        else:
+            if markup:  # records and headers, written as text: put them first in the verb's element
+                marker = secrets.token_hex(16)
+                body.text = marker
+                return etree.tostring(root, xml_declaration=True, encoding="UTF-8").replace(
+                    marker.encode(), markup.encode(), 1)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
