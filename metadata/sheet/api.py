@@ -29,8 +29,7 @@ def sheet_export_api(request):
     form = SheetExportForm(request.query_params, user=request.user)
     if not form.is_valid():
         return Response({"errors": form.errors.get_json_data()}, status=status.HTTP_400_BAD_REQUEST)
-    return export_response(user=request.user, project=form.cleaned_data["project"],
-                           status=form.cleaned_data["status"], file=form.cleaned_data["file"] or "xlsx",
+    return export_response(records=form.records(), file=form.cleaned_data["file"] or "xlsx",
                            language=_language(request))
 
 

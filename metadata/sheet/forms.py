@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from dmp.models import Project
 
 from ..vocabularies import Status
+from .selectors import sheet_records
 
 
 class SheetExportForm(forms.Form):
@@ -15,7 +16,13 @@ class SheetExportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["project"].queryset = Project.objects.visible_to(user).order_by("grant_number")
+
+    def records(self):
+        project = self.cleaned_data["project"]
+        return sheet_records(user=self.user, project_id=project.pk if project else None,
+                             status=self.cleaned_data["status"] or None)
 
 
 class SheetImportForm(forms.Form):

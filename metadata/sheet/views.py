@@ -8,13 +8,12 @@ from portal.i18n import current_language
 
 from .forms import SheetExportForm, SheetImportForm
 from .models import SheetImport
-from .selectors import sheet_records
 from .services import XLSX_TYPE, sheet_export_csv, sheet_export_xlsx, sheet_import_start
 
 
-def export_response(*, user, project, status, file: str, language: str) -> HttpResponse:
-    """The sheet of what `user` sees, as a download (shared by the page and the API)."""
-    records = sheet_records(user=user, project_id=project.pk if project else None, status=status or None)
+def export_response(*, records, file: str, language: str) -> HttpResponse:
+    """`records` (from `sheet_records`, i.e. through `visible_to`) as a sheet download; shared by the sheet
+    page, the list page's download links and the API."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if file == "csv":
         response = HttpResponse(sheet_export_csv(records=records, language=language),
@@ -37,9 +36,7 @@ def sheet_export(request):
     if not form.is_valid():
         return render(request, "sheet/sheet_page.html", {"export_form": form, "import_form": SheetImportForm()},
                       status=400)
-    return export_response(user=request.user, project=form.cleaned_data["project"],
-                           status=form.cleaned_data["status"], file=form.cleaned_data["file"],
-                           language=current_language())
+    return export_response(records=form.records(), file=form.cleaned_data["file"], language=current_language())
 
 
 @login_required

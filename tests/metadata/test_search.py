@@ -79,3 +79,15 @@ def test_curation_queue_filters_by_waiting_time(client):
     client.force_login(librarian)
     html = client.get(reverse("metadata:curation-queue"), {"waiting_days": 7}).content.decode()
     assert "古い提出" in html and "新しい提出" not in html
+
+
+def test_csv_export_follows_the_list_filters_and_opens_in_excel(client):
+    make_record(status="published", title_ja="公開データ", access_right="open access")
+    make_record(status="published", title_ja="非公開データ", access_right="metadata only access")
+    response = client.get(reverse("metadata:managed-data-export", args=["csv"]), {"access_right": "open access"},
+                          headers={"accept-language": "ja"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith("\ufeff".encode())
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("資金配分機関情報,")
+    assert "公開データ" in text and "非公開データ" not in text

@@ -41,10 +41,13 @@ def surface_sees(surface, client, record) -> bool:
         return any(r["id"] == record.pk for r in data["results"])
     if surface == "api_detail":
         return client.get(reverse("metadata:api-managed-data-detail", args=[record.pk])).status_code == 200
+    if surface == "csv_export":
+        response = client.get(reverse("metadata:managed-data-export", args=["csv"]), {"status": record.status})
+        return _title(record) in response.content.decode("utf-8-sig")
     raise AssertionError(surface)
 
 
-@pytest.mark.parametrize("surface", ["list", "search", "detail", "api_list", "api_detail"])
+@pytest.mark.parametrize("surface", ["list", "search", "detail", "api_list", "api_detail", "csv_export"])
 @pytest.mark.parametrize("metadata_access", METADATA_ACCESS)
 @pytest.mark.parametrize("state", STATES)
 def test_who_sees_a_record(cast, client, state, metadata_access, surface):
