@@ -132,6 +132,9 @@ class ManagedData(models.Model):
         indexes = [
             models.Index(fields=["status", "metadata_access", "datestamp", "id"], name="managed_data_harvest"),
             models.Index(fields=["institution", "status"], name="managed_data_inst_status"),
+            # Dashboards' "embargo ends" and the daily embargo lift read embargoed records by date.
+            models.Index(fields=["embargo_until"], condition=Q(access_right="embargoed access"),
+                         name="managed_data_embargo_until"),
         ]
 
     def __str__(self):

@@ -9,7 +9,6 @@ metadata counts (メタデータ件数) are the registered records by access rig
 
 import datetime
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -21,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dmp.models import Project, ResearchField
+from policy.models import FundingProgram
 from portal.charts import Chart, Column, Table, fiscal_year_of, percent
-from portal.i18n import pick
 from portal.models import Funder, Institution
 
 from ..models import ManagedData
@@ -105,12 +104,9 @@ def _with_shares(row: dict) -> dict:
     return row
 
 
-def _named(values: dict, prefix: str) -> str:
-    return pick(SimpleNamespace(name_ja=values[f"{prefix}name_ja"], name_en=values[f"{prefix}name_en"]), "name")
-
-
 def _group(records, by: str) -> list[dict]:
-    """One aggregate query: counts by access right and DOI per value of the breakdown `by`."""
+    """One aggregate query: counts by access right and DOI per value of the breakdown `by` (and one
+    query naming the programs or institutions found)."""
     counts = _access_counts()
     if by == "year":
         months = records.annotate(month=TruncMonth("created_at")).values("month").order_by().annotate(**counts)
@@ -126,20 +122,28 @@ def _group(records, by: str) -> list[dict]:
         labels = dict(ResearchField.choices)
         rows = records.annotate(field=_effective_field()).values("field").order_by("field").annotate(**counts)
         return [{"key": r["field"], "label": labels.get(r["field"], r["field"]), **r} for r in rows]
-    if by == "funder":
-        prefix = "project__program__funder__"
-        rows = records.values(f"{prefix}code", f"{prefix}name_ja", f"{prefix}name_en").order_by(
-            f"{prefix}code").annotate(**counts)
-        return [{"key": r[f"{prefix}code"], "label": _named(r, prefix), **r} for r in rows]
-    if by == "program":
-        prefix = "project__program__"
-        rows = records.values(f"{prefix}id", f"{prefix}name_ja", f"{prefix}name_en", f"{prefix}funder__code").order_by(
-            f"{prefix}funder__code", f"{prefix}name_ja").annotate(**counts)
-        return [{"key": r[f"{prefix}id"], "label": f"{r[f'{prefix}funder__code']} {_named(r, prefix)}", **r}
-                for r in rows]
-    rows = records.values("institution_id", "institution__name_ja", "institution__name_en").order_by(
-        "institution__code").annotate(**counts)
-    return [{"key": r["institution_id"], "label": _named(r, "institution__"), **r} for r in rows]
+    if by in ("funder", "program"):
+        # Group by the program id alone (wide name columns would make PostgreSQL sort every row), then
+        # name the programs and roll them up to funders in one small query.
+        rows = list(records.values("project__program_id").order_by().annotate(**counts))
+        programs = {p.pk: p for p in FundingProgram.objects.select_related("funder").filter(
+            pk__in=[r["project__program_id"] for r in rows])}
+        if by == "program":
+            named = [{"key": pk, "label": f"{programs[pk].funder.code} {programs[pk].name}", **r}
+                     for r in rows for pk in [r["project__program_id"]]]
+            return sorted(named, key=lambda r: r["label"])
+        funders: dict[str, dict] = {}
+        for r in rows:
+            funder = programs[r["project__program_id"]].funder
+            into = funders.setdefault(funder.code, {"key": funder.code, "label": funder.name,
+                                                    **dict.fromkeys(counts, 0)})
+            for k in counts:
+                into[k] += r[k]
+        return [funders[code] for code in sorted(funders)]
+    rows = list(records.values("institution_id").order_by().annotate(**counts))
+    institutions = Institution.objects.in_bulk([r["institution_id"] for r in rows])
+    named = [{"key": r["institution_id"], "label": institutions[r["institution_id"]].name, **r} for r in rows]
+    return sorted(named, key=lambda r: institutions[r["key"]].code)
 
 
 def _access_columns() -> list[Column]:
