@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from policy.models import DataPolicy
 from policy.services import data_policy_adopt, data_policy_create, data_policy_update
@@ -14,6 +15,12 @@ pytestmark = pytest.mark.django_db
 
 DATA = {"title_ja": "研究データポリシー", "title_en": "Research Data Policy", "version": "1.0",
         "document_url": "https://www.example.ac.jp/policy.pdf"}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
