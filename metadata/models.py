@@ -136,7 +136,7 @@ class ManagedData(models.Model):
             # wide rows.
             models.Index(fields=["status", "access_right"], name="managed_data_dashboard",
                          include=["created_at", "embargo_until", "institution", "project", "research_field",
-                                  "doi"]),
+                                  "doi", "metadata_access"]),
         ]
 
     def __str__(self):

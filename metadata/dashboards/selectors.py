@@ -56,6 +56,17 @@ class Scope:
             return records.filter(project__program__funder=self.funder).exclude(status=Status.WITHDRAWN)
         return records.filter(status=Status.PUBLISHED)
 
+    def project_records(self, user):
+        """Every record (but withdrawn ones) of the projects `user` may see in the scope. The viewers of a
+        scoped dashboard (its institution's admins, its funder's officers) see every project in it, and
+        operators see all, so only the national view of other users needs the projects' rule."""
+        if self.institution or self.funder:
+            return self.records()
+        records = ManagedData.objects.exclude(status=Status.WITHDRAWN)
+        if user.is_superuser:
+            return records
+        return records.filter(project__in=Project.objects.visible_to(user).values("pk"))
+
     def projects(self, user):
         projects = Project.objects.visible_to(user)
         if self.institution:
@@ -84,7 +95,7 @@ def filter_records(records, *, fiscal_year=None, kind=None, funder=None):
     if kind:
         records = records.filter(institution__kind=kind)
     if funder:
-        records = records.filter(project__in=Project.objects.filter(program__funder=funder).values("pk"))
+        records = records.filter(project__program__funder=funder)
     return records
 
 
@@ -234,7 +245,7 @@ def visible_records(*, user, scope: Scope, params: dict):
                                  embargo_until__lt=(start + datetime.timedelta(days=32)).replace(day=1))
     if params.get("project"):
         records = records.filter(project_id=int(params["project"]))
-    return records.select_related("project", "institution").order_by("-created_at", "-pk")
+    return records.select_related("project", "institution").order_by("-pk")  # newest first
 
 
 # Dashboard 5: DMP compliance and e-Rad metadata counts ----------------------------------------------
@@ -277,13 +288,10 @@ def compliance_projects(*, user, scope: Scope, fiscal_year=None, kind=None, fund
     return projects.annotate(**{name: _subquery_count(q) for name, q in figures.items()}).order_by("grant_number")
 
 
-def _compliance_totals(projects, fiscal_year) -> dict:
-    """Dashboard 5's figures over all the given projects, in two aggregate queries: counts by state and
+def _compliance_totals(records) -> dict:
+    """Dashboard 5's figures over `records`, in two aggregate queries: counts by state and
     access right (read from the dashboard index alone), then the closed and embargoed records' reasons
     and dates."""
-    records = ManagedData.objects.filter(project__in=projects.values("pk")).exclude(status=Status.WITHDRAWN)
-    if fiscal_year:
-        records = records.filter(created_at__lt=fiscal_year_start(fiscal_year + 1))
     totals = dict.fromkeys(COMPLIANCE_FIGURES, 0)
     for row in records.values("status", "access_right").order_by().annotate(n=Count("*")):
         totals["planned"] += row["n"]
@@ -309,7 +317,7 @@ def compliance_tables(*, user, scope: Scope, page_number=None, fiscal_year=None,
     project for the CSV when `page_number` is None)."""
     filters = {"fiscal_year": fiscal_year, "kind": kind, "funder": funder}
     projects = compliance_projects(user=user, scope=scope, **filters)
-    totals = _compliance_totals(projects, fiscal_year)
+    totals = _compliance_totals(filter_records(scope.project_records(user), **filters))
     labels = {
         "planned": _("Planned in the DMP"), "registered": _("Registered"), "published": _("Published"),
         "closed_reason": _("Closed, reason stated"), "closed_no_reason": _("Closed, no reason stated"),
