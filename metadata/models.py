@@ -133,10 +133,9 @@ class ManagedData(models.Model):
             models.Index(fields=["status", "metadata_access", "datestamp", "id"], name="managed_data_harvest"),
             models.Index(fields=["institution", "status"], name="managed_data_inst_status"),
             # The dashboards count records from this narrow index alone (index-only scans), not the
-            # wide rows.
-            models.Index(fields=["status", "access_right"], name="managed_data_dashboard",
-                         include=["created_at", "embargo_until", "institution", "project", "research_field",
-                                  "doi", "metadata_access"]),
+            # wide rows. Plain key columns rather than INCLUDE, which SQLite lacks.
+            models.Index(fields=["status", "access_right", "created_at", "embargo_until", "institution", "project",
+                                 "research_field", "doi", "metadata_access"], name="managed_data_dashboard"),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal.charts import Chart, Column, Table, fiscal_year_end, percent
 from portal.i18n import pick
@@ -143,7 +144,7 @@ def _level_columns(first: Column) -> list[Column]:
         Column("adopted", _("Adopted (incl. partly)")),
         Column("no", _("Not adopted")),
         Column("metadata", _("Linked metadata required")),
-        Column("rate", _("Adoption rate"), "percent"),
+        Column("rate", pgettext("program requirement", "Adoption rate"), "percent"),
     ]
 
 

@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
 MAX_CHART_ROWS = 30
-WIDTH, LABEL_W, ROW_H, BAR_H, TOP, PAD = 720, 230, 24, 16, 34, 8
+WIDTH, LABEL_W, ROW_H, BAR_H, TOP, PAD = 600, 190, 24, 16, 34, 8
 
 
 def fiscal_year_of(day: datetime.date) -> int:
@@ -99,7 +99,7 @@ def display(value, kind: str) -> str:
     if value is None or value == "":
         return "—"
     if kind == "percent":
-        return f"{number_format(value, 1)} %"
+        return f"{number_format(value, 1)}\u00a0%"
     if kind == "number":
         return number_format(value, force_grouping=True)
     return str(value)
@@ -135,7 +135,7 @@ def bar_chart_svg(table: Table) -> str:
     for r, (row, total) in enumerate(zip(rows, totals, strict=True)):
         y = TOP + PAD + r * ROW_H
         label = str(row.get(chart.label) or "—")
-        short = label if len(label) <= 30 else label[:29] + "…"
+        short = label if _text_width(label) <= LABEL_W - 10 else _clip(label, LABEL_W - 20) + "…"
         parts.append(format_html(
             '<text x="{x}" y="{y}" text-anchor="end" fill="#1d2330">{short}<title>{label}</title></text>',
             x=LABEL_W - 6, y=y + BAR_H - 4, short=short, label=label))
@@ -165,6 +165,12 @@ def bar_chart_svg(table: Table) -> str:
             v=display(chart.target, "percent" if chart.percent else "number")))
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))
+
+
+def _clip(text: str, width: int) -> str:
+    while _text_width(text) > width:
+        text = text[:-1]
+    return text
 
 
 def _n(number) -> str:

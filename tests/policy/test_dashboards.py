@@ -39,8 +39,8 @@ def test_demo_requirement_dashboard_shows_78_percent_for_fy2023_in_table_chart_a
     response = client.get(REQUIREMENTS, {"fiscal_year": 2023}, headers={"accept-language": "en"})
     html = response.content.decode()
     # Fiscal year, programs, required, partly, adopted, not adopted, metadata required, rate
-    assert table_row(html, "FY2023") == ["141", "97", "13", "110", "31", "97", "78.0 %"]
-    assert table_row(html, "All funders") == ["141", "97", "13", "110", "31", "97", "78.0 %"]
+    assert table_row(html, "FY2023") == ["141", "97", "13", "110", "31", "97", "78.0\u00a0%"]
+    assert table_row(html, "All funders") == ["141", "97", "13", "110", "31", "97", "78.0\u00a0%"]
     assert "<svg" in html and "FY2023: Partly required 13" in html
 
     by_year = rows_of(client.get(REQUIREMENTS, {"fiscal_year": 2023, "format": "csv", "table": "by-year"},
@@ -55,8 +55,8 @@ def test_demo_requirement_dashboard_shows_78_percent_for_fy2023_in_table_chart_a
 def test_demo_adoption_dashboard_shows_every_corporation_and_agency_adopted(client, demo):
     html = client.get(ADOPTION, headers={"accept-language": "en"}).content.decode()
     # Kind, institutions, adopted, without, rate, target
-    assert table_row(html, "Inter-university research institute corporation")[:4] == ["4", "4", "0", "100.0 %"]
-    assert table_row(html, "National research and development agency")[:4] == ["24", "24", "0", "100.0 %"]
+    assert table_row(html, "Inter-university research institute corporation")[:4] == ["4", "4", "0", "100.0\u00a0%"]
+    assert table_row(html, "National research and development agency")[:4] == ["24", "24", "0", "100.0\u00a0%"]
     rows = rows_of(client.get(ADOPTION, {"format": "csv"}, headers={"accept-language": "en"}))
     assert ["Inter-university research institute corporation", "4", "4", "0", "100.0", "100.0"] in rows
     assert ["National research and development agency", "24", "24", "0", "100.0", "100.0"] in rows
@@ -81,7 +81,7 @@ def test_filters_apply_to_chart_table_and_csv_alike(client):
         for level in levels:
             ProgramRequirementFactory(program=FundingProgramFactory(funder=funder), dmp_required=level)
     html = client.get(REQUIREMENTS, {"funder": "JST"}, headers={"accept-language": "en"}).content.decode()
-    assert table_row(html, "FY2023") == ["3", "2", "0", "2", "1", "3", "66.7 %"]
+    assert table_row(html, "FY2023") == ["3", "2", "0", "2", "1", "3", "66.7\u00a0%"]
     assert "FY2023: Required 2" in html and "FY2023: Not adopted 1" in html  # the chart's bars
     rows = rows_of(client.get(REQUIREMENTS, {"funder": "JST", "format": "csv", "table": "by-year"}))
     assert rows[1][1:] == ["3", "2", "0", "2", "1", "3", "66.7"]
