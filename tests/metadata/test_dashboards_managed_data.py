@@ -193,3 +193,12 @@ def test_malformed_drilldown_link_is_a_clear_400(client):
     response = client.get(reverse("dashboards:records"), {"by": "program", "value": "abc"},
                           headers={"accept-language": "en"})
     assert response.status_code == 400 and b"malformed" in response.content
+
+
+@pytest.mark.parametrize("size", [10, 10_000])
+def test_funder_dashboard_query_count_does_not_grow(client, django_assert_num_queries, projects, size):
+    bulk_records(projects, size)
+    client.force_login(user_with_role(Role.FUNDER_OFFICER, funder=projects[0].program.funder))
+    url = reverse("dashboards:funder", args=["JST"])
+    with django_assert_num_queries(7):  # session, user, funder, role check, grouping, names, embargo ends
+        assert client.get(url, {"by": "program"}).status_code == 200
