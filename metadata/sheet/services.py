@@ -426,13 +426,15 @@ def _new_record(user, project: Project, data: dict, people: list[dict]) -> tuple
     project, institution and creator are set here, and the data No. was checked against the project."""
     record = ManagedData(project=project, institution_id=project.institution_id, created_by=user,
                          **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
-    record.full_clean(exclude=[f for f in _field_names(ManagedData) if f not in data], validate_constraints=False)
+    # full_clean() without its uniqueness checks: the data No. was checked against the project already
+    record.clean_fields(exclude=[f for f in _field_names(ManagedData) if f not in data])
+    record.clean()
     rows = []
     for position, person in enumerate(people):
         values = {k: person.get(k) or "" for k in PERSON_FIELDS if k != "user"}
         row = RecordPerson(position=position, **values)
         try:
-            row.full_clean(exclude=[f for f in _field_names(RecordPerson) if not values.get(f)])
+            row.clean_fields(exclude=[f for f in _field_names(RecordPerson) if not values.get(f)])
         except ValidationError as error:  # report it under the person's name or number column
             names, numbers = PEOPLE[row.kind]
             raise ValidationError({numbers if "erad_researcher_number" in error.message_dict else names:
