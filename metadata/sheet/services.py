@@ -17,7 +17,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from simple_history.utils import bulk_create_with_history
 
 from dmp.models import Project
 from portal.validators import normalize_ror
@@ -450,13 +449,33 @@ def _save_new(user, new: list) -> None:
     for _row, record, _people in new:
         record.search_text = record.build_search_text()
         records.append(record)
-    bulk_create_with_history(records, ManagedData, batch_size=1000, default_user=user)
+    ManagedData.objects.bulk_create(records, batch_size=1000)
+    _history_of_created(records, user)
     people = []
     for _row, record, rows in new:
         for person in rows:
             person.record = record
             people.append(person)
     RecordPerson.objects.bulk_create(people, batch_size=2000)
+
+
+def _history_of_created(records: list[ManagedData], user) -> None:
+    """The “created” history rows of just-inserted records, copied by the database from the rows
+    themselves: the same rows `save()` would have recorded, without a second round of Python work."""
+    history = ManagedData.history.model
+    columns = [f.column for f in history._meta.concrete_fields if not f.name.startswith("history_")]
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    tracked = ", ".join(quote(c) for c in columns)
+    now = timezone.now()
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        for start in range(0, len(records), 1000):
+            ids = [r.pk for r in records[start:start + 1000]]
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({tracked}, history_date, history_change_reason, "
+                f"history_type, history_user_id) SELECT {tracked}, %s, NULL, '+', %s "
+                f"FROM {quote(ManagedData._meta.db_table)} WHERE id IN ({', '.join(['%s'] * len(ids))})",
+                [now, user.pk, *ids],
+            )
 
 
 def sheet_import_file(*, user, content: bytes, filename: str, dry_run: bool, language: str,
