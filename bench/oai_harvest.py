@@ -7,6 +7,7 @@ Prints records_per_s, peak_rss_mb, queries_per_page, total_s (and a few more) as
 
 import datetime
 import http.client
+import os
 import re
 import sys
 import time
@@ -139,6 +140,7 @@ def main() -> int:
     print(f"queries_first_pages={','.join(map(str, counts))}")
     print(f"first_tenth_page_ms={1000 * sum(times[:tenth]) / tenth:.1f}")
     print(f"last_tenth_page_ms={1000 * sum(times[-tenth:]) / tenth:.1f}")
+    print(f"load_average_1m={os.getloadavg()[0]:.2f}")
     return 0
 
 
