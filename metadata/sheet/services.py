@@ -307,14 +307,15 @@ def _with_carried_details(people: list[dict], current: list[RecordPerson]) -> li
     return people
 
 
-def _service_errors(row: _Row, error: Exception) -> None:
+def _service_errors(row: _Row, error: ValidationError | PermissionDenied) -> None:
+    """Report what a service refused under the column it concerns (the data No. when it is the record)."""
     if isinstance(error, PermissionDenied):
         row.error("data_no", str(error))
         return
-    for key, messages in error.message_dict.items() if hasattr(error, "error_dict") else [("__all__",
-                                                                                             error.messages)]:
-        column = key if any(c.key == key for c in COLUMNS) else (
-            "creators" if key == "people" else "data_no")
+    by_field = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    keys = {c.key for c in COLUMNS}
+    for key, messages in by_field.items():
+        column = key if key in keys else "creators" if key == "people" else "data_no"
         for message in messages:
             row.error(column, message)
 
@@ -328,13 +329,13 @@ def sheet_import(*, user, columns: list[Column | None], rows: list[list[str]], f
         keys = [c.key if c else None for c in columns]
         for position, column in enumerate(columns):
             if column is None and any(position < len(r) and r[position] for r in rows):
-                result.errors.append({"row": first_row - 1, "column": "", "value": "",
+                result.errors.append({"row": 1, "column": "", "value": "",
                                       "reason": _("Column %(number)d has an unknown header.") % {
                                           "number": position + 1}})
         for required in ("grant_number", "data_no"):
             if required not in keys:
                 column = next(c for c in COLUMNS if c.key == required)
-                result.errors.append({"row": first_row - 1, "column": header(column, language), "value": "",
+                result.errors.append({"row": 1, "column": header(column, language), "value": "",
                                       "reason": _("This column is missing.")})
         if result.errors:
             return result

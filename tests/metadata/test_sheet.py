@@ -197,6 +197,20 @@ def test_import_creates_drafts_and_updates_editable_records_by_data_no(demo):
     assert "新しいデータ1" in created.search_text
 
 
+def test_updating_people_keeps_what_the_sheet_does_not_show(demo):
+    user = _user(language="en")
+    draft = ManagedData.objects.get(status="draft")
+    rows = _csv_rows(sheet_export_csv(records=sheet_records(user=user, project_id=draft.project_id, status="draft"),
+                                      language="en"))
+    _set(rows, 3, "creator_numbers", "11112222")
+    _set(rows, 3, "data_managers", "管理 三郎|Saburo Kanri")
+    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
+    assert result.ok and len(result.updated) == 1
+    people = [(p.kind, p.name_en, p.erad_researcher_number, p.affiliation_en) for p in draft.people.all()]
+    assert people == [("creator", "Hanako Kenkyu", "11112222", "Toto University"),
+                      ("data_manager", "Saburo Kanri", "", "")]
+
+
 def test_changing_a_published_record_is_refused_and_nothing_saved(demo):
     user = _user(language="en")
     published = ManagedData.objects.filter(status="published", created_by=user).first()
