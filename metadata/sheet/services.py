@@ -526,6 +526,13 @@ def sheet_import_job_run(*, job_id: int) -> None:
     try:
         result = sheet_import_file(user=job.user, content=bytes(job.content), filename=job.filename,
                                    dry_run=job.dry_run, language=job.language, progress=reporter)
+    except Exception:  # a time limit or a database failure: say so on the result page, then let Celery log it
+        with translation.override(job.language):
+            _finish(job, ImportResult(dry_run=job.dry_run, errors=[{
+                "row": 0, "column": "", "value": job.filename,
+                "reason": _("The import stopped because of an unexpected error. Nothing was saved; try again, "
+                            "or ask the portal's operators if it happens again.")}]))
+        raise
     finally:
         reporter.close()
     _finish(job, result)
