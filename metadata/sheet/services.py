@@ -416,6 +416,9 @@ def _apply(user, parsed: list[_Row], projects: dict, existing: dict, result: Imp
         progress(len(parsed))
 
 
+PARSED = {*CODED, *DATES}
+
+
 @cache
 def _field_names(model) -> tuple[str, ...]:
     return tuple(f.name for f in model._meta.fields)
@@ -426,8 +429,9 @@ def _new_record(user, project: Project, data: dict, people: list[dict]) -> tuple
     project, institution and creator are set here, and the data No. was checked against the project."""
     record = ManagedData(project=project, institution_id=project.institution_id, created_by=user,
                          **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
-    # full_clean() without its uniqueness checks: the data No. was checked against the project already
-    record.clean_fields(exclude=[f for f in _field_names(ManagedData) if f not in data])
+    # full_clean() without its uniqueness checks (the data No. was checked against the project already),
+    # and without re-checking coded values and dates, which parsing turned into valid ones
+    record.clean_fields(exclude=[f for f in _field_names(ManagedData) if f not in data or f in PARSED])
     record.clean()
     rows = []
     for position, person in enumerate(people):
