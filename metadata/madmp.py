@@ -64,6 +64,12 @@ def madmp_validate(data) -> dict[str, list[str]]:
         else:
             message = error.message
         errors.setdefault(path, []).append(message)
+    body = data.get("dmp") if isinstance(data, dict) else None
+    for key in ("created", "modified"):  # jsonschema checks date-time only with an optional package
+        value = body.get(key) if isinstance(body, dict) else None
+        if isinstance(value, str) and _parse_stamp(value) is None:
+            errors.setdefault(f"dmp.{key}", []).append(
+                _("Is not a valid %(format)s: %(value)s") % {"format": "date-time", "value": value})
     return dict(sorted(errors.items()))
 
 
@@ -199,9 +205,13 @@ FIELD_PATHS = {"title_ja": "title", "title_en": "title", "description_ja": "desc
                "license": "distribution[0].license"}
 
 
-def _parse_stamp(value: str) -> datetime.datetime:
-    parsed = datetime.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+def _parse_stamp(value: str) -> datetime.datetime | None:
+    """An RFC 3339 date-time (a time zone is required), or None."""
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo and "T" in value.upper() else None
 
 
 def _date(value):

@@ -22,5 +22,6 @@ def managed_data_edit_url(record_id) -> str:
 
 
 @register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
+def bound_field(form, key):
+    """`form[key]` for a key held in a variable (None when the form has no such field)."""
+    return form[key] if key in form.fields else None
