@@ -122,7 +122,3 @@ class TransitionForm(forms.Form):
 class CommentForm(forms.Form):
     question_key = forms.SlugField(widget=forms.HiddenInput)
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class TemplateImportForm(forms.Form):
-    file = forms.FileField(label=_("Template JSON file"))
