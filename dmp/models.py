@@ -150,10 +150,10 @@ class DMPTemplate(models.Model):
     key = models.SlugField(_("key"), max_length=60,
                            help_text=_("Stable name shared by every version, e.g. jsps-kakenhi."))
     version = models.PositiveIntegerField(_("version"), default=1)
-    title_ja = models.CharField(_("title (Japanese)"), max_length=300)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    description_ja = models.TextField(_("description (Japanese)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    title_ja = models.CharField(_("template title (Japanese)"), max_length=300)
+    title_en = models.CharField(_("template title (English)"), max_length=300, blank=True)
+    description_ja = models.TextField(_("template description (Japanese)"), blank=True)
+    description_en = models.TextField(_("template description (English)"), blank=True)
     funder = models.ForeignKey(
         Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="dmp_templates",
         verbose_name=_("owning funder"),
@@ -198,8 +198,8 @@ class TemplateSection(models.Model):
         DMPTemplate, on_delete=models.CASCADE, related_name="sections", verbose_name=_("template")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title_ja = models.CharField(_("title (Japanese)"), max_length=300)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    title_ja = models.CharField(_("section title (Japanese)"), max_length=300)
+    title_en = models.CharField(_("section title (English)"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("template section")

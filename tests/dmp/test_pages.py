@@ -141,3 +141,19 @@ def test_reviewer_queue_filters(client, templates, reviewer, institution):
     assert [d.pk for d in client.get(url, {"program": program.pk}).context["page"]] == [waiting.pk]
     assert [d.pk for d in client.get(url, {"waiting_days": 0}).context["page"]] == [waiting.pk]
     assert list(client.get(url, {"waiting_days": 3}).context["page"]) == []
+
+
+def test_researcher_resolves_a_comment_from_the_editor(client, dmp, reviewer):
+    complete(dmp)
+    dmp_transition(dmp_id=dmp.pk, action="submit", actor=dmp.project.pi)
+    comment = review_comment_add(version_id=dmp.versions.get().pk, question_key="scope", actor=reviewer, body="?")
+    dmp_transition(dmp_id=dmp.pk, action="request_changes", actor=reviewer, message="直してください")
+    client.force_login(dmp.project.pi)
+    url = reverse("dmp:dmp-edit", args=[dmp.pk, 5])
+    html = client.get(url).content.decode()
+    main_form_end = html.index("</form>", html.index("data-warn-unsaved"))
+    assert html.index(f'<form id="resolve-{comment.pk}"') > main_form_end  # never nested in the editor's form
+    response = client.post(reverse("dmp:dmp-comment-resolve", args=[comment.pk]), {"next": url})
+    assert response.status_code == 302 and response.url == url
+    comment.refresh_from_db()
+    assert comment.resolved_by == dmp.project.pi
