@@ -20,6 +20,12 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:  # the institution (and the PI) of an existing project stay
+            del self.fields["institution"]
+            self.fields["department"].queryset = self.fields["department"].queryset.filter(
+                institution=self.instance.institution_id)
+            self.fields["program"].queryset = self.fields["program"].queryset.select_related("funder")
+            return
         mine = RoleAssignment.objects.for_user(user).filter(role=Role.RESEARCHER).values("institution")
         self.fields["institution"].queryset = Institution.objects.filter(pk__in=mine)
         self.fields["department"].queryset = self.fields["department"].queryset.filter(institution__in=mine)

@@ -50,6 +50,11 @@ def can_comment_dmp(user, dmp: DMP) -> bool:
     return can_review_dmp(user, dmp)
 
 
+def can_edit_project(user, dmp: DMP) -> bool:
+    """The project block (names, period, contributors) is part of the plan: editable with the answers."""
+    return can_edit_dmp(user, dmp)
+
+
 def can_resolve_comment(user, comment: ReviewComment) -> bool:
     dmp = comment.version.dmp
     return can_review_dmp(user, dmp) or is_dmp_editor(user, dmp)

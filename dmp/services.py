@@ -26,7 +26,13 @@ from .models import (
     TemplateQuestion,
     TemplateSection,
 )
-from .permissions import ACTION_PERMISSIONS, can_comment_dmp, can_edit_dmp, can_resolve_comment
+from .permissions import (
+    ACTION_PERMISSIONS,
+    can_comment_dmp,
+    can_edit_dmp,
+    can_edit_project,
+    can_resolve_comment,
+)
 from .selectors import (
     QUESTION_KEYS,
     dataset_rows,
@@ -91,17 +97,22 @@ def project_create(*, actor: User, data: dict, members: list[dict] | None = None
 
 
 @transaction.atomic
-def project_update(*, project_id: int, actor: User, data: dict, members: list[dict] | None = None) -> Project:
-    project = Project.objects.select_for_update(of=("self",)).get(pk=project_id)
-    if not DMP.objects.filter(project=project).editable_by(actor).exists() and project.pi != actor:
-        raise PermissionDenied(_("Only the project's PI and editors can change it."))
+def project_update(*, dmp_id: int, actor: User, data: dict, members: list[dict]) -> Project:
+    """Change the project block of a DMP being written: names, program, field, period, contributors. The
+    PI and the institution stay."""
+    dmp = DMP.objects.select_for_update(of=("self",)).select_related("project").get(pk=dmp_id)
+    if not can_edit_project(actor, dmp):
+        raise PermissionDenied(_("Only the project's editors can change it, and only while the DMP is a draft or "
+                                 "has changes requested."))
+    project = dmp.project
     for key in PROJECT_FIELDS:
         if key in data and key != "institution":
             setattr(project, key, data[key])
     project.full_clean()
     project.save()
-    if members is not None:
-        _set_members(project, members)
+    _set_members(project, members)
+    dmp.updated_at = timezone.now()
+    dmp.save(update_fields=["updated_at"])
     return project
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("dmps/new/", views.dmp_create, name="dmp-create"),
     path("dmps/review/", views.review_queue, name="dmp-review-queue"),
     path("dmps/<int:pk>/", views.dmp_detail, name="dmp-detail"),
+    path("dmps/<int:pk>/project/", views.dmp_project_edit, name="dmp-project-edit"),
     path("dmps/<int:pk>/edit/<int:section>/", views.dmp_edit, name="dmp-edit"),
     path("dmps/<int:pk>/transition/", views.dmp_transition_view, name="dmp-transition"),
     path("dmps/<int:pk>/versions/<int:number>/", views.dmp_version, name="dmp-version"),

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,7 +12,14 @@ from .filters import DMPFilter
 from .forms import CommentForm, MemberFormSet, ProjectForm, SectionForm, TransitionForm, members_from
 from .models import DMPVersion, ReviewComment
 from .pdf import dmp_pdf
-from .permissions import allowed_actions, can_comment_dmp, can_edit_dmp, can_resolve_comment, can_review_dmp
+from .permissions import (
+    allowed_actions,
+    can_comment_dmp,
+    can_edit_dmp,
+    can_edit_project,
+    can_resolve_comment,
+    can_review_dmp,
+)
 from .selectors import (
     answer_sheet,
     dataset_rows,
@@ -30,6 +38,7 @@ from .services import (
     dmp_save_answers,
     dmp_start,
     dmp_transition,
+    project_update,
     review_comment_add,
     review_comment_resolve,
 )
@@ -79,6 +88,29 @@ def dmp_create(request):
     return render(request, "dmp/dmp_create.html", {"form": form, "members": members})
 
 
+@login_required
+def dmp_project_edit(request, pk):
+    dmp = _get_dmp(request, pk)
+    if not can_edit_project(request.user, dmp):
+        messages.error(request, _("This DMP cannot be edited now: only its editors can, while it is a draft or "
+                                  "has changes requested."))
+        return redirect(dmp)
+    project = dmp.project
+    form = ProjectForm(request.POST or None, instance=project, user=request.user, prefix="project")
+    initial = [{"email": m.user.email, "role": m.role, "can_edit": m.can_edit}
+               for m in project.members.select_related("user")]
+    members = MemberFormSet(request.POST or None, prefix="members", initial=initial)
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        try:
+            project_update(dmp_id=dmp.pk, actor=request.user, data=form.cleaned_data, members=members_from(members))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The project was saved."))
+            return redirect(dmp)
+    return render(request, "dmp/dmp_create.html", {"form": form, "members": members, "dmp": dmp})
+
+
 def _sheet(dmp, comments):
     return answer_sheet(template=dmp.template, answers=dmp.answers, snapshot=project_snapshot(project=dmp.project),
                         datasets=dataset_rows(project=dmp.project), data_model=dmp.project.managed_data.model,
@@ -93,6 +125,7 @@ def dmp_detail(request, pk, transition_errors=None, transition_form=None):
         "sheet": _sheet(dmp, open_comments_by_question(dmp=dmp)),
         "versions": versions,
         "transitions": dmp.transitions.select_related("actor", "version").order_by("-at", "-pk"),
+        "changes": dmp.history.select_related("history_user").order_by("-history_date")[:20],
         "actions": allowed_actions(request.user, dmp),
         "can_edit": can_edit_dmp(request.user, dmp),
         "can_review": can_review_dmp(request.user, dmp),
@@ -202,8 +235,11 @@ def comment_resolve(request, pk):
         raise PermissionDenied
     review_comment_resolve(comment_id=comment.pk, actor=request.user)
     messages.success(request, _("The comment was marked as resolved."))
-    return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/")
-                    else comment.version.dmp.get_absolute_url())
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = comment.version.dmp.get_absolute_url()
+    return redirect(target)
 
 
 def dmp_diff(request, pk):

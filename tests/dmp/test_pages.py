@@ -157,3 +157,33 @@ def test_researcher_resolves_a_comment_from_the_editor(client, dmp, reviewer):
     assert response.status_code == 302 and response.url == url
     comment.refresh_from_db()
     assert comment.resolved_by == dmp.project.pi
+
+
+def test_editors_change_project_and_contributors_while_the_dmp_is_editable(client, dmp, reviewer):
+    steward = UserFactory(email="steward@example.ac.jp")
+    client.force_login(dmp.project.pi)
+    url = reverse("dmp:dmp-project-edit", args=[dmp.pk])
+    form = {"project-grant_number": dmp.project.grant_number, "project-name_ja": "改めた名前",
+            "project-program": dmp.project.program_id, "project-research_field": "289",
+            "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0",
+            "members-0-email": "steward@example.ac.jp", "members-0-role": "data_steward"}
+    assert client.post(url, form).status_code == 302
+    dmp.project.refresh_from_db()
+    assert dmp.project.name_ja == "改めた名前" and dmp.project.pi != steward
+    assert list(dmp.project.members.values_list("user", "role", "can_edit")) == [(steward.pk, "data_steward", False)]
+    complete(dmp)
+    dmp_transition(dmp_id=dmp.pk, action="submit", actor=dmp.project.pi)
+    assert client.post(url, {**form, "project-name_ja": "提出後の名前"}).status_code == 302
+    dmp.project.refresh_from_db()
+    assert dmp.project.name_ja == "改めた名前"  # submitted: the project block is frozen with the answers
+    client.force_login(steward)
+    assert client.get(url).status_code == 302  # a member who may not edit is sent back
+
+
+def test_resolve_never_redirects_off_site(client, dmp, reviewer):
+    complete(dmp)
+    dmp_transition(dmp_id=dmp.pk, action="submit", actor=dmp.project.pi)
+    comment = review_comment_add(version_id=dmp.versions.get().pk, question_key="scope", actor=reviewer, body="?")
+    client.force_login(reviewer)
+    response = client.post(reverse("dmp:dmp-comment-resolve", args=[comment.pk]), {"next": "//evil.example/"})
+    assert response.url == dmp.get_absolute_url()
