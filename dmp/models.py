@@ -324,7 +324,11 @@ class DMP(models.Model):
         verbose_name = _("data management plan")
         verbose_name_plural = _("data management plans")
         ordering = ["-updated_at", "-pk"]
-        indexes = [models.Index(fields=["status", "submitted_at"], name="dmp_status_submitted")]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="dmp_status_submitted"),
+            models.Index(fields=["submitted_at", "id"], name="dmp_queue_order"),
+            models.Index(fields=["-updated_at", "-id"], name="dmp_list_order"),
+        ]
 
     def __str__(self):
         return self.display_title

@@ -40,7 +40,7 @@ class DMPQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(Exists(project_model.objects.visible_to(user).filter(pk=OuterRef("project"))))
+        return self.filter(project__in=project_model.objects.visible_to(user).values("pk"))
 
     def editable_by(self, user):
         """DMPs whose project `user` leads or may edit as a member."""

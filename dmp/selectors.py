@@ -45,12 +45,14 @@ def template_structure(*, template: DMPTemplate) -> list[TemplateSection]:
 
 
 def dmp_list(*, user):
-    return DMP.objects.visible_to(user).select_related(*DMP_LIST_RELATED).order_by("-updated_at", "-pk")
+    """The DMPs `user` may see, newest change first (answers are left out of list rows)."""
+    return (DMP.objects.visible_to(user).select_related(*DMP_LIST_RELATED).defer("answers")
+            .order_by("-updated_at", "-pk"))
 
 
 def dmp_review_queue(*, user):
     """DMPs of the reviewer's institutions, the longest-waiting submission first."""
-    return (DMP.objects.visible_to(user).reviewable_by(user).select_related(*DMP_LIST_RELATED)
+    return (DMP.objects.visible_to(user).reviewable_by(user).select_related(*DMP_LIST_RELATED).defer("answers")
             .order_by("submitted_at", "pk"))
 
 
