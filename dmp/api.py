@@ -13,8 +13,8 @@ from .serializers import (
     AnswersSerializer,
     DMPDetailSerializer,
     DMPSerializer,
+    DMPTransitionSerializer,
     ReviewCommentSerializer,
-    TransitionSerializer,
 )
 from .services import InvalidTransition, dmp_save_answers, dmp_transition, review_comment_add
 
@@ -38,7 +38,7 @@ class DMPViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _transition(self, request, name):
         dmp = self.get_object()
-        serializer = TransitionSerializer(data=request.data)
+        serializer = DMPTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             dmp = dmp_transition(dmp_id=dmp.pk, action=name, actor=request.user,
@@ -49,27 +49,27 @@ class DMPViewSet(viewsets.ReadOnlyModelViewSet):
             raise _as_drf(error) from error
         return Response(DMPDetailSerializer(self.get_queryset().get(pk=dmp.pk)).data)
 
-    @extend_schema(request=TransitionSerializer, responses=DMPDetailSerializer)
+    @extend_schema(request=DMPTransitionSerializer, responses=DMPDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._transition(request, "submit")
 
-    @extend_schema(request=TransitionSerializer, responses=DMPDetailSerializer)
+    @extend_schema(request=DMPTransitionSerializer, responses=DMPDetailSerializer)
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk=None):
         return self._transition(request, "request_changes")
 
-    @extend_schema(request=TransitionSerializer, responses=DMPDetailSerializer)
+    @extend_schema(request=DMPTransitionSerializer, responses=DMPDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._transition(request, "approve")
 
-    @extend_schema(request=TransitionSerializer, responses=DMPDetailSerializer)
+    @extend_schema(request=DMPTransitionSerializer, responses=DMPDetailSerializer)
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
         return self._transition(request, "revise")
 
-    @extend_schema(request=TransitionSerializer, responses=DMPDetailSerializer)
+    @extend_schema(request=DMPTransitionSerializer, responses=DMPDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._transition(request, "withdraw")

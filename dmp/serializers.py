@@ -45,7 +45,7 @@ class DMPDetailSerializer(DMPSerializer):
         return [{"number": v.number, "submitted_at": v.submitted_at} for v in dmp.versions.order_by("number")]
 
 
-class TransitionSerializer(serializers.Serializer):
+class DMPTransitionSerializer(serializers.Serializer):
     message = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -88,7 +88,6 @@ def dmp_create(request):
     return render(request, "dmp/dmp_create.html", {"form": form, "members": members})
 
 
-@login_required
 def dmp_project_edit(request, pk):
     dmp = _get_dmp(request, pk)
     if not can_edit_project(request.user, dmp):
@@ -136,7 +135,6 @@ def dmp_detail(request, pk, transition_errors=None, transition_form=None):
     return render(request, "dmp/dmp_detail.html", context, status=400 if transition_errors else 200)
 
 
-@login_required
 def dmp_edit(request, pk, section):
     dmp = _get_dmp(request, pk)
     if not can_edit_dmp(request.user, dmp):
@@ -169,7 +167,6 @@ def dmp_edit(request, pk, section):
     })
 
 
-@login_required
 @require_POST
 def dmp_transition_view(request, pk):
     dmp = _get_dmp(request, pk)
@@ -206,7 +203,6 @@ def dmp_version(request, pk, number, comment_form=None):
     }, status=400 if comment_form is not None else 200)
 
 
-@login_required
 @require_POST
 def comment_add(request, pk, number):
     dmp, version = _get_version(request, pk, number)
@@ -225,7 +221,6 @@ def comment_add(request, pk, number):
     return redirect(f"{request.path.rsplit('/comment/', 1)[0]}/#q-{form.cleaned_data['question_key']}")
 
 
-@login_required
 @require_POST
 def comment_resolve(request, pk):
     comment = get_object_or_404(

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
@@ -46,6 +48,7 @@ def _errors(error: ValidationError) -> dict:
     return error.message_dict if hasattr(error, "error_dict") else {"$": error.messages}
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
 def madmp_export_view(request, pk):
@@ -57,6 +60,7 @@ def madmp_export_view(request, pk):
     return response
 
 
+@extend_schema(request=OpenApiTypes.OBJECT, parameters=[ImportOptionsSerializer], responses=OpenApiTypes.OBJECT)
 @api_view(["POST"])
 @permission_classes([permissions.IsAuthenticated])
 def madmp_import_view(request):
