@@ -29,11 +29,14 @@ DMP_LIST_RELATED = ("project__program__funder", "project__department", "project_
 
 
 def template_for_program(*, program) -> DMPTemplate | None:
-    """The newest published template serving `program`, else one of its funder, else the generic one."""
+    """The newest published template serving `program`; else its funder's general template (one that
+    names no program), else any of its funder's; else the generic one."""
     published = DMPTemplate.objects.filter(status=DMPTemplate.Status.PUBLISHED).order_by("-version", "-pk")
+    funders = published.filter(funder=program.funder_id)
     return (
         published.filter(programs=program).first()
-        or published.filter(funder=program.funder_id).first()
+        or funders.filter(programs__isnull=True).first()
+        or funders.first()
         or published.filter(funder__isnull=True, institution__isnull=True).first()
     )
 

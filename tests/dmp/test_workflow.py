@@ -10,6 +10,7 @@ from dmp.services import (
     review_comment_add,
     review_comment_resolve,
     template_import,
+    template_load_shipped,
     template_new_version,
 )
 from portal.models import Role
@@ -164,6 +165,21 @@ def test_template_json_round_trip_and_errors_by_path(templates):
     assert set(error.value.message_dict) == {"$.sections[0].title_ja", "$.sections[1].questions[0].type"}
 
 
-def test_template_follows_the_program_then_the_funder_then_generic(templates):
-    assert make_dmp(program=ProgramFactory(funder=templates["jst"].funder)).template.key == "jst"
+def test_template_follows_the_program_then_the_funder_then_generic(db):
+    jst = FunderFactory(code="JST")
+    goal2 = ProgramFactory(funder=jst, name_ja="ムーンショット型研究開発事業 目標2")
+    kakenhi = ProgramFactory(funder=FunderFactory(code="JSPS"), name_ja="科学研究費助成事業 基盤研究(B)")
+    template_load_shipped()
+    assert make_dmp(program=goal2).template.key == "jst-moonshot-goal2"
+    assert make_dmp(program=ProgramFactory(funder=jst)).template.key == "jst"
+    assert make_dmp(program=kakenhi).template.key == "jsps-kakenhi"
+    assert make_dmp(program=ProgramFactory(funder=kakenhi.funder)).template.key == "jsps-kakenhi"
     assert make_dmp(program=ProgramFactory(funder=FunderFactory())).template.key == "cao-generic"
+
+
+def test_every_shipped_template_can_be_completed_and_submitted(templates, reviewer, institution):
+    assert set(templates) == {"cao-generic", "jsps-kakenhi", "jst", "amed", "nedo", "meti", "jst-moonshot-goal2"}
+    for template in templates.values():
+        dmp = complete(make_dmp(institution=institution, template=template))
+        dmp_transition(dmp_id=dmp.pk, action="submit", actor=dmp.project.pi)
+        assert dmp.versions.get().template == template
