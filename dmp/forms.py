@@ -28,6 +28,9 @@ class ProjectForm(forms.ModelForm):
             return
         mine = RoleAssignment.objects.for_user(user).filter(role=Role.RESEARCHER).values("institution")
         self.fields["institution"].queryset = Institution.objects.filter(pk__in=mine)
+        self.fields["institution"].error_messages["required"] = _(
+            "Choose your institution. Only institutions where you hold the researcher role are offered; ask your "
+            "institution's administrator if yours is missing.")
         self.fields["department"].queryset = self.fields["department"].queryset.filter(institution__in=mine)
         self.fields["program"].queryset = self.fields["program"].queryset.select_related("funder")
         if self.fields["institution"].queryset.count() == 1:

@@ -187,3 +187,11 @@ def test_resolve_never_redirects_off_site(client, dmp, reviewer):
     client.force_login(reviewer)
     response = client.post(reverse("dmp:dmp-comment-resolve", args=[comment.pk]), {"next": "//evil.example/"})
     assert response.url == dmp.get_absolute_url()
+
+
+def test_user_without_a_researcher_role_is_told_why_they_cannot_create(client, templates):
+    client.force_login(UserFactory())
+    response = client.post(reverse("dmp:dmp-create"), {
+        "project-grant_number": "JP1", "project-name_ja": "x", "project-program": ProgramFactory().pk,
+        "project-research_field": "900", "members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0"})
+    assert "researcher role" in response.content.decode() and not DMP.objects.exists()
