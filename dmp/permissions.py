@@ -11,10 +11,6 @@ def is_dmp_editor(user, dmp: DMP) -> bool:
     return DMP.objects.editable_by(user).filter(pk=dmp.pk).exists()
 
 
-def can_view_dmp(user, dmp: DMP) -> bool:
-    return DMP.objects.visible_to(user).filter(pk=dmp.pk).exists()
-
-
 def can_review_dmp(user, dmp: DMP) -> bool:
     """Research-office reviewers of the DMP's institution (and operators)."""
     if not user.is_authenticated:

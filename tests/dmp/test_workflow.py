@@ -5,7 +5,10 @@ from dmp.models import DMP, DMPTemplate, DMPTransition, TemplateQuestion
 from dmp.selectors import dmp_missing_answers, template_export, version_diff
 from dmp.services import (
     InvalidTransition,
+    dmp_approve,
+    dmp_request_changes,
     dmp_save_answers,
+    dmp_submit,
     dmp_transition,
     review_comment_add,
     review_comment_resolve,
@@ -49,10 +52,10 @@ def test_submit_freezes_a_version_that_later_edits_do_not_change(dmp, reviewer):
 def test_full_review_cycle_is_recorded_and_notified(dmp, reviewer, mailoutbox, django_capture_on_commit_callbacks):
     complete(dmp)
     with django_capture_on_commit_callbacks(execute=True):
-        dmp_transition(dmp_id=dmp.pk, action="submit", actor=dmp.project.pi)
+        dmp_submit(dmp_id=dmp.pk, actor=dmp.project.pi)
     assert [m.to for m in mailoutbox] == [[reviewer.email]]
     with django_capture_on_commit_callbacks(execute=True):
-        dmp_transition(dmp_id=dmp.pk, action="approve", actor=reviewer, message="OK")
+        dmp_approve(dmp_id=dmp.pk, actor=reviewer, message="OK")
     assert mailoutbox[-1].to == [dmp.project.pi.email]
     dmp.refresh_from_db()
     assert dmp.status == "approved" and dmp.approved_version.number == 1
@@ -98,7 +101,7 @@ def test_request_changes_needs_a_message(dmp, reviewer):
     complete(dmp)
     dmp_transition(dmp_id=dmp.pk, action="submit", actor=dmp.project.pi)
     with pytest.raises(ValidationError) as error:
-        dmp_transition(dmp_id=dmp.pk, action="request_changes", actor=reviewer, message=" ")
+        dmp_request_changes(dmp_id=dmp.pk, actor=reviewer, message=" ")
     assert "message" in error.value.message_dict
 
 
