@@ -229,9 +229,10 @@ def answer_sheet(*, template: DMPTemplate, answers: dict, snapshot: dict, datase
             item = {"question": question, "comments": comments.get(question.key, [])}
             if question.type == QuestionType.MANAGED_DATA:
                 item["columns"] = [{**c, "label": pick_pair(c, "label")} for c in question.columns]
-                item["rows"] = [{"pk": r["pk"], "cells": [{"field": c["field"], "value": r.get(c["field"]) or ""}
-                                                       for c in question.columns]}
-                                for r in shown_rows]
+                item["rows"] = [{"pk": r["pk"], "editable": raw["status"] in data_model.EDITABLE,
+                                 "cells": [{"field": c["field"], "value": r.get(c["field"]) or ""}
+                                           for c in question.columns]}
+                                for r, raw in zip(shown_rows, datasets, strict=True)]
             elif question.project_field:
                 item["value"] = project_answer(question, snapshot)
             else:

@@ -71,7 +71,7 @@ def test_editor_shows_guidance_comments_and_dataset_rows(client, dmp, reviewer):
     assert "範囲を具体的に" in scope and "research data are managed data" in scope
     data = client.get(reverse("dmp:dmp-edit", args=[dmp.pk, 4])).content.decode()
     record = dmp.project.managed_data.get()
-    assert "Test data" in data and f"/data/{record.pk}/edit/" in data
+    assert "Test data" in data and f"/data/{record.pk}/edit/" in data  # a draft: its metadata can be edited
     assert f"/data/new/?project={dmp.project.pk}" in data
     assert 'src="/static/js/dmp-editor.js"' in data and "data-warn-unsaved" in data and "<script>" not in data
 
