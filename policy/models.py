@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.i18n import pick
@@ -81,7 +82,7 @@ class DataPolicy(models.Model):
     """An institution's research-data policy (データポリシー)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("policy state", "Draft")
         ADOPTED = "adopted", _("Adopted")
         SUPERSEDED = "superseded", _("Superseded")
 

@@ -14,6 +14,7 @@ class Command(BaseCommand):
         programs = policy_demo.load(self.stdout)
         projects = dmp_demo.load(self.stdout, programs)
         metadata_demo.load(self.stdout, projects)
+        dmp_demo.load_dmps(self.stdout, projects)
         self.stdout.write(self.style.SUCCESS("Demo accounts (sign in at /accounts/login/):"))
         for email, role, password in accounts:
             self.stdout.write(f"  {email:<36} {password:<18} {role}")
