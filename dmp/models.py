@@ -391,11 +391,17 @@ class DMPTransition(models.Model):
     to_status = models.CharField(_("to"), max_length=20, choices=DMPStatus.choices)
     message = models.TextField(_("message"), blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
+    round_started_at = models.DateTimeField(
+        _("review round started"), null=True, blank=True,
+        help_text=_("On an approval: the first submission since the previous approval (resubmissions after "
+                    "requested changes continue the round)."),
+    )
 
     class Meta:
         verbose_name = _("DMP transition")
         verbose_name_plural = _("DMP transitions")
         ordering = ["dmp", "at", "pk"]
+        indexes = [models.Index(fields=["action", "at"], name="dmp_transition_action_at")]
 
     def __str__(self):
         return f"{self.dmp_id}: {self.from_status} → {self.to_status}"

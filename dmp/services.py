@@ -22,6 +22,7 @@ from .models import (
     Project,
     ProjectMember,
     QuestionType,
+    ResearchField,
     ReviewComment,
     TemplateQuestion,
     TemplateSection,
@@ -38,6 +39,7 @@ from .selectors import (
     dataset_rows,
     dmp_missing_answers,
     project_snapshot,
+    review_round_start,
     template_export,
     template_for_program,
 )
@@ -96,6 +98,15 @@ def project_create(*, actor: User, data: dict, members: list[dict] | None = None
     return project
 
 
+def project_managed_data_sync(*, project: Project) -> None:
+    """Refresh the dashboards' copies on the project's managed-data records (metadata's ManagedData
+    `program`, `funder`, `effective_field`) after its program or field changed: its program and funder on
+    every record, its field on the records that name no field of their own."""
+    project.managed_data.update(program=project.program_id, funder=project.program.funder_id)
+    project.managed_data.exclude(research_field__in=ResearchField.values).update(
+        effective_field=project.research_field)
+
+
 @transaction.atomic
 def project_update(*, dmp_id: int, actor: User, data: dict, members: list[dict]) -> Project:
     """Change the project block of a DMP being written: names, program, field, period, contributors. The
@@ -110,6 +121,7 @@ def project_update(*, dmp_id: int, actor: User, data: dict, members: list[dict])
             setattr(project, key, data[key])
     project.full_clean()
     project.save()
+    project_managed_data_sync(project=project)
     _set_members(project, members)
     dmp.updated_at = timezone.now()
     dmp.save(update_fields=["updated_at"])
@@ -194,13 +206,16 @@ def dmp_transition(*, dmp_id: int, action: str, actor: User, message: str = "") 
             )
             dmp.submitted_at = now
             fields.append("submitted_at")
+        round_started_at = None
         if action == "approve":
             dmp.approved_version = version
             fields.append("approved_version")
+            round_started_at = review_round_start(dmp=dmp)
         from_status, dmp.status, dmp.updated_at = dmp.status, to_status, now
         dmp.save(update_fields=fields)
         DMPTransition.objects.create(dmp=dmp, version=version, actor=actor, action=action,
-                                     from_status=from_status, to_status=to_status, message=message, at=now)
+                                     from_status=from_status, to_status=to_status, message=message, at=now,
+                                     round_started_at=round_started_at)
         _notify(dmp, actor, action, message)
     return dmp
 
