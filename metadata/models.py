@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from dmp.aggregates import FiscalYear
 from dmp.models import Project
 from policy.models import FundingProgram
 from portal.i18n import pick
@@ -123,10 +124,12 @@ class ManagedData(models.Model):
     effective_field = models.CharField(_("effective research field"), max_length=8, blank=True, editable=False)
     has_doi = models.GeneratedField(expression=~Q(doi=""), output_field=models.BooleanField(), db_persist=True,
                                     verbose_name=_("has a DOI"))
+    fiscal_year = models.GeneratedField(expression=FiscalYear("created_at"), output_field=models.IntegerField(),
+                                        db_persist=True, verbose_name=_("fiscal year registered"))
 
     objects = ManagedDataQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["datestamp", "search_text", "updated_at", "program", "funder",
-                                                 "effective_field", "has_doi"])
+                                                 "effective_field", "has_doi", "fiscal_year"])
 
     # The curation state machine: (from, action) -> to. Services apply it; templates show its buttons.
     TRANSITIONS = {
@@ -155,23 +158,23 @@ class ManagedData(models.Model):
             # states by access right, closed records without a reason, embargoes. Plain key columns rather
             # than INCLUDE, which SQLite lacks; low-cardinality leading keys keep them small (B-tree
             # deduplication).
-            models.Index(fields=["created_at", "access_right", "has_doi"], condition=PUBLISHED,
+            models.Index(fields=["fiscal_year", "access_right", "has_doi"], condition=PUBLISHED,
                          name="md_dash_pub_year"),
             models.Index(fields=["effective_field", "access_right", "has_doi"], condition=PUBLISHED,
                          name="md_dash_pub_field"),
             models.Index(fields=["institution", "access_right", "has_doi"], condition=PUBLISHED,
                          name="md_dash_pub_inst"),
-            models.Index(fields=["funder", "program", "access_right", "has_doi", "created_at"], condition=PUBLISHED,
+            models.Index(fields=["funder", "program", "access_right", "has_doi", "fiscal_year"], condition=PUBLISHED,
                          name="md_dash_pub_program"),
             models.Index(fields=["funder", "status", "access_right", "has_doi", "program", "effective_field",
-                                 "institution", "created_at"], condition=~Q(status=Status.WITHDRAWN),
+                                 "institution", "fiscal_year"], condition=~Q(status=Status.WITHDRAWN),
                          name="md_dash_funder"),
             models.Index(fields=["status", "access_right"], name="md_dash_status_access"),
-            models.Index(fields=["funder", "status", "institution", "project", "created_at"],
+            models.Index(fields=["funder", "status", "institution", "project", "fiscal_year"],
                          condition=Q(access_right=AccessRight.CLOSED, remarks_ja="", remarks_en=""),
                          name="md_dash_closed_no_reason"),
             models.Index(fields=["embargo_until", "embargo_lifted_at", "status", "funder", "institution", "project",
-                                 "created_at"], condition=Q(access_right=AccessRight.EMBARGOED),
+                                 "fiscal_year"], condition=Q(access_right=AccessRight.EMBARGOED),
                          name="md_dash_embargo"),
         ]
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from dmp.models import Project, ResearchField
 from policy.models import FundingProgram
-from portal.charts import Chart, Column, Table, fiscal_year_of, percent
+from portal.charts import Chart, Column, Table, percent
 from portal.models import Funder, Institution
 
 from ..models import ManagedData
@@ -83,15 +83,11 @@ class Scope:
         return f"funder:{self.funder.code}" if self.funder else ""
 
 
-def fiscal_year_start(year: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(year, 4, 1))
-
-
 def filter_records(records, *, fiscal_year=None, kind=None, funder=None):
     """The dashboards' filters on records: registered by the end of `fiscal_year`, at institutions of
     `kind`, under programs of `funder`."""
     if fiscal_year:
-        records = records.filter(created_at__lt=fiscal_year_start(fiscal_year + 1))
+        records = records.filter(fiscal_year__lte=fiscal_year)
     if kind:
         records = records.filter(institution__kind=kind)
     if funder:
@@ -102,7 +98,7 @@ def filter_records(records, *, fiscal_year=None, kind=None, funder=None):
 COUNTS = (*ACCESS_KEYS, "total", "doi")
 # The column each breakdown groups by: plain columns of the record (the project's program, funder and field
 # are copied onto it), so that each count reads one narrow partial index alone (see ManagedData.Meta).
-GROUP_COLUMNS = {"year": "created_at", "field": "effective_field", "funder": "program_id",
+GROUP_COLUMNS = {"year": "fiscal_year", "field": "effective_field", "funder": "program_id",
                  "program": "program_id", "institution": "institution_id"}
 
 
@@ -138,12 +134,9 @@ def _with_shares(row: dict) -> dict:
 def _group(records, by: str) -> list[dict]:
     """One aggregate query: counts by access right and DOI per value of the breakdown `by` (and one
     query naming the programs or institutions found)."""
-    if by == "year":
-        # By month (at most twelve rows per year and access right), folded into fiscal years.
-        months = _counts(records.annotate(month=TruncMonth("created_at")), "month")
-        years = _fold(months, lambda m: fiscal_year_of(m.date() if hasattr(m, "date") else m))
-        return [{"key": y, "label": _("FY%(year)s") % {"year": y}, **years[y]} for y in sorted(years)]
     counts = _counts(records, GROUP_COLUMNS[by])
+    if by == "year":
+        return [{"key": y, "label": _("FY%(year)s") % {"year": y}, **counts[y]} for y in sorted(counts)]
     if by == "field":
         labels = dict(ResearchField.choices)
         return [{"key": f, "label": labels.get(f, f), **counts[f]} for f in sorted(counts)]
@@ -230,9 +223,7 @@ def visible_records(*, user, scope: Scope, params: dict):
     value, by = params.get("value"), params.get("by")
     if value not in (None, "") and by in BREAKDOWNS:
         if by == "year":
-            year = int(value)
-            records = records.filter(created_at__gte=fiscal_year_start(year),
-                                     created_at__lt=fiscal_year_start(year + 1))
+            records = records.filter(fiscal_year=int(value))
         elif by == "field":
             records = records.filter(effective_field=value)
         elif by == "funder":
@@ -286,7 +277,7 @@ def compliance_projects(*, user, scope: Scope, fiscal_year=None, kind=None, fund
         projects = projects.filter(institution__kind=kind)
     if funder:
         projects = projects.filter(program__funder=funder)
-    records_filter = Q(created_at__lt=fiscal_year_start(fiscal_year + 1)) if fiscal_year else Q()
+    records_filter = Q(fiscal_year__lte=fiscal_year) if fiscal_year else Q()
     figures = _project_counts(records_filter)
     return projects.annotate(**{name: _subquery_count(q) for name, q in figures.items()}).order_by("grant_number")
 
