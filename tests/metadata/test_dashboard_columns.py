@@ -1,6 +1,8 @@
 """The dashboards' copies on managed-data records (program, funder, research field with the project's
 resolved, DOI or not) stay equal to what they copy, whichever service writes."""
 
+import datetime
+
 import pytest
 
 from dmp.services import project_update, template_load_shipped
@@ -62,3 +64,15 @@ def test_has_doi_follows_the_doi(db):
     assert ManagedData.objects.get(pk=record.pk).has_doi is False
     ManagedData.objects.filter(pk=record.pk).update(doi="10.9999/example")
     assert ManagedData.objects.get(pk=record.pk).has_doi is True
+
+
+@pytest.mark.parametrize(("created", "fiscal_year"), [
+    ("2025-03-31T14:59:59+00:00", 2024),  # 23:59:59 on 31 March, Japan time
+    ("2025-03-31T15:00:00+00:00", 2025),  # 00:00 on 1 April, Japan time
+    ("2026-01-15T03:00:00+00:00", 2025),
+    ("2026-12-31T20:00:00+00:00", 2026),  # 1 January 2027, Japan time: still fiscal 2026
+])
+def test_the_fiscal_year_is_the_japanese_one_of_the_creation_time(db, created, fiscal_year):
+    record = make_record()
+    ManagedData.objects.filter(pk=record.pk).update(created_at=datetime.datetime.fromisoformat(created))
+    assert ManagedData.objects.get(pk=record.pk).fiscal_year == fiscal_year
