@@ -145,11 +145,14 @@ def generate_dmps() -> None:
             WHERE d.institution_id = p.institution_id ORDER BY d.id OFFSET p.id % {DEPARTMENTS_PER_INSTITUTION}
             LIMIT 1) WHERE p.grant_number LIKE 'JPBENCH%'""")
         cursor.execute(f"""INSERT INTO dmp_dmp (project_id, template_id, status, answers, title, external_id,
-            external_id_type, created_by_id, created_at, updated_at, submitted_at)
+            external_id_type, created_by_id, created_at, updated_at, submitted_at, department_id, institution_id,
+            funder_id)
             SELECT p.id, {template.pk}, s.state, '{{}}', '', '', '', p.pi_id, now() - (p.id % 700) * interval '1 day',
                    now(), CASE WHEN s.state IN ('submitted', 'changes_requested', 'approved')
-                               THEN now() - (p.id % 200) * interval '1 day' END
-            FROM dmp_project p, LATERAL (SELECT ({states})[1 + p.id % {len(DMP_STATES)}] AS state) s
+                               THEN now() - (p.id % 200) * interval '1 day' END,
+                   p.department_id, p.institution_id, f.funder_id
+            FROM dmp_project p JOIN policy_fundingprogram f ON f.id = p.program_id,
+                 LATERAL (SELECT ({states})[1 + p.id % {len(DMP_STATES)}] AS state) s
             WHERE p.grant_number LIKE 'JPBENCH%'""")
         cursor.execute("""INSERT INTO dmp_dmptransition (dmp_id, actor_id, action, from_status, to_status, message,
             at, round_started_at)

@@ -21,7 +21,7 @@ from .models import (
     TemplateSection,
 )
 from .selectors import template_export
-from .services import project_managed_data_sync, template_import, template_new_version, template_publish
+from .services import project_copies_sync, template_import, template_new_version, template_publish
 
 
 class ProjectMemberInline(admin.TabularInline):
@@ -41,8 +41,8 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and {"program", "research_field"} & set(form.changed_data):
-            project_managed_data_sync(project=obj)
+        if change and {"program", "research_field", "department", "institution"} & set(form.changed_data):
+            project_copies_sync(project=obj)
 
 
 class TemplateSectionInline(admin.TabularInline):

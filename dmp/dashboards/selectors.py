@@ -1,4 +1,4 @@
-"""Figures of dashboard 4, DMP review, over the DMPs a viewer follows (`DMP.objects.in_review_scope_of`):
+"""Figures of dashboard 4, DMP review, over the DMPs a viewer follows (`review_scope_of`):
 DMPs by state, days from submission to approval (median and 90th percentile), the open backlog by age,
 per department. Every figure is an aggregate query; drill-downs list DMPs through `DMP.objects.visible_to`.
 
@@ -59,9 +59,9 @@ class ReviewScope:
             return Q()
         condition = Q(pk__in=[])
         if self.institutions:
-            condition |= Q(**{f"{prefix}project__institution_id__in": self.institutions})
+            condition |= Q(**{f"{prefix}institution_id__in": self.institutions})
         if self.funders:
-            condition |= Q(**{f"{prefix}project__program__funder_id__in": self.funders})
+            condition |= Q(**{f"{prefix}funder_id__in": self.funders})
         return condition
 
 
@@ -84,9 +84,9 @@ def _filters(*, fiscal_year=None, kind=None, funder=None, prefix="") -> Q:
     if fiscal_year:
         condition &= Q(**{f"{prefix}created_at__lt": _fiscal_year_end(fiscal_year)})
     if kind:
-        condition &= Q(**{f"{prefix}project__institution__kind": kind})
+        condition &= Q(**{f"{prefix}institution__kind": kind})
     if funder:
-        condition &= Q(**{f"{prefix}project__program__funder": funder})
+        condition &= Q(**{f"{prefix}funder": funder})
     return condition
 
 
@@ -140,14 +140,14 @@ def review_tables(*, scope: ReviewScope, page_number=None, fiscal_year=None, kin
     age = Case(*(When(_age_condition(key, now), then=Value(key)) for key in AGE_KEYS), default=Value(""))
     counts = (*STATE_KEYS, *AGE_KEYS, "total")
     groups: dict = {}
-    for row in (dmps.annotate(age=age).values("project__department_id", "status", "age").order_by()
+    for row in (dmps.annotate(age=age).values("department_id", "status", "age").order_by()
                 .annotate(n=Count("*"))):
-        into = groups.setdefault(row["project__department_id"], dict.fromkeys(counts, 0))
+        into = groups.setdefault(row["department_id"], dict.fromkeys(counts, 0))
         for key in (row["status"], row["age"], "total"):
             if key in into:
                 into[key] += row["n"]
-    times = {row["dmp__project__department_id"]: row for row in
-             _approvals(scope, filters).values("dmp__project__department_id").order_by().annotate(**_turnaround())}
+    times = {row["dmp__department_id"]: row for row in
+             _approvals(scope, filters).values("dmp__department_id").order_by().annotate(**_turnaround())}
     overall = _approvals(scope, filters).aggregate(**_turnaround())
     departments = Department.objects.select_related("institution").in_bulk(
         [key for key in {*groups, *times} if key])
@@ -231,8 +231,8 @@ def review_dmps(*, user, scope: ReviewScope, params: dict):
         dmps = dmps.filter(_age_condition(params["age"], timezone.now()))
     department = params.get("department")
     if department == NO_DEPARTMENT:
-        dmps = dmps.filter(project__department__isnull=True)
+        dmps = dmps.filter(department__isnull=True)
     elif department:
-        dmps = dmps.filter(project__department_id=int(department))
+        dmps = dmps.filter(department_id=int(department))
     return (dmps.select_related("project__department", "project__institution", "project__program__funder")
             .defer("answers").order_by("-updated_at", "-pk"))

@@ -1,5 +1,6 @@
 """The dashboards' copies on managed-data records (program, funder, research field with the project's
-resolved, DOI or not) stay equal to what they copy, whichever service writes."""
+resolved, DOI or not, fiscal year) and on DMPs (department, institution, funder) stay equal to what they
+copy, whichever service writes."""
 
 import datetime
 
@@ -10,7 +11,7 @@ from metadata.models import ManagedData
 from metadata.services import managed_data_create, managed_data_update
 from metadata.sheet.services import sheet_import_file
 from tests.dmp.factories import ProgramFactory, make_dmp
-from tests.factories import make_record
+from tests.factories import DepartmentFactory, make_record
 from tests.metadata.test_sheet import _csv, _new_rows, _user
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +44,16 @@ def test_changing_the_projects_program_or_field_updates_its_records(db):
     project, pi = dmp.project, dmp.project.pi
     own = managed_data_create(project=project, actor=pi, data={"title_ja": "独自分野", "research_field": "189"})
     inherited = managed_data_create(project=project, actor=pi, data={"title_ja": "課題の分野"})
-    other = ProgramFactory()
-    project_update(dmp_id=dmp.pk, actor=pi, data={"program": other, "research_field": "900"}, members=[])
+    assert (dmp.department_id, dmp.institution_id, dmp.funder_id) == (
+        None, project.institution_id, project.program.funder_id)
+    other, department = ProgramFactory(), DepartmentFactory(institution=project.institution)
+    project_update(dmp_id=dmp.pk, actor=pi, data={"program": other, "research_field": "900",
+                                                  "department": department}, members=[])
     assert copies(inherited) == (other.pk, other.funder_id, "900")
     assert copies(own) == (other.pk, other.funder_id, "189")
+    dmp.refresh_from_db()
+    assert (dmp.department_id, dmp.institution_id, dmp.funder_id) == (
+        department.pk, project.institution_id, other.funder_id)
 
 
 def test_the_sheet_imports_bulk_path_sets_the_copies(demo):
