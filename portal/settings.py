@@ -169,3 +169,15 @@ SCHEMA_DIR = env.path("SCHEMA_DIR", default=(BASE_DIR.parent / "shared" / "schem
 
 # Public base URL of the portal, used in identifiers and landing links that leave the portal.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Repository deposit (metadata/deposit). Credentials are Fernet-encrypted with DEPOSIT_CREDENTIALS_KEY
+# (default: a key derived from SECRET_KEY). A failed attempt is retried after DEPOSIT_BACKOFF_SECONDS,
+# doubling each time (at most DEPOSIT_BACKOFF_MAX_SECONDS, at least the repository's Retry-After).
+DEPOSIT_CREDENTIALS_KEY = env("DEPOSIT_CREDENTIALS_KEY", default="")
+DEPOSIT_HTTP_TIMEOUT = env.float("DEPOSIT_HTTP_TIMEOUT", default=30.0)
+DEPOSIT_MAX_ATTEMPTS = env.int("DEPOSIT_MAX_ATTEMPTS", default=6)
+DEPOSIT_BACKOFF_SECONDS = env.float("DEPOSIT_BACKOFF_SECONDS", default=30.0)
+DEPOSIT_BACKOFF_MAX_SECONDS = env.float("DEPOSIT_BACKOFF_MAX_SECONDS", default=1800.0)
+DEPOSIT_LEASE_SECONDS = env.int("DEPOSIT_LEASE_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["deposit-resume-stale"] = {"task": "metadata.deposit.tasks.deposit_jobs_resume_stale",
+                                                "schedule": 60.0}

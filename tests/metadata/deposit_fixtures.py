@@ -1,0 +1,86 @@
+"""Fixtures for the deposit tests: the three fake repositories on 127.0.0.1, a published record built
+through our services, a repository per protocol pointing at its fake, and a real worker tuned for
+quick retries. Test modules import what they use from here."""
+
+import itertools
+
+import pytest
+
+from dmp.models import Project
+from metadata.deposit.models import Repository
+from metadata.models import ManagedData
+from metadata.services import managed_data_create, managed_data_transition
+from policy.models import FundingProgram
+from portal.models import Role
+from tests.factories import FunderFactory, InstitutionFactory, user_with_role
+from tests.fakes.dataverse import FakeDataverse
+from tests.fakes.inveniordm import FakeInvenioRDM
+from tests.fakes.sword import FakeSword
+
+# Distinctive so that a leak anywhere is found by a plain substring search.
+SECRETS = {"inveniordm": "inv-SECRET-7f3a9c", "dataverse": "dv-SECRET-41b2e8", "sword2": "sw-SECRET-c05d17"}
+KINDS = tuple(SECRETS)
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def fakes():
+    servers = {
+        "inveniordm": FakeInvenioRDM(token=SECRETS["inveniordm"], slow_seconds=2.5).start(),
+        "dataverse": FakeDataverse(token=SECRETS["dataverse"], slow_seconds=2.5).start(),
+        "sword2": FakeSword(password=SECRETS["sword2"], slow_seconds=2.5).start(),
+    }
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+def make_repository(kind: str, fake, institution, **fields) -> Repository:
+    defaults = {"inveniordm": {}, "dataverse": {"collection": "root"},
+                "sword2": {"collection": "sword/collection/data", "username": "depositor"}}[kind]
+    repository = Repository(institution=institution, kind=kind, name_ja=f"テスト{kind}", name_en=f"Test {kind}",
+                            base_url=fake.url, **{**defaults, **fields})
+    repository.set_secret(SECRETS[kind])
+    repository.full_clean()
+    repository.save()
+    return repository
+
+
+@pytest.fixture
+def institution(db):
+    return InstitutionFactory()
+
+
+@pytest.fixture
+def librarian(institution):
+    return user_with_role(Role.LIBRARIAN, institution=institution)
+
+
+def published_record(institution, librarian, **fields) -> ManagedData:
+    """A record taken through create → submit → publish by our services."""
+    n = next(_numbers)
+    pi = user_with_role(Role.RESEARCHER, institution=institution)
+    program = FundingProgram.objects.create(funder=FunderFactory(), name_ja=f"プログラム{n}")
+    project = Project.objects.create(institution=institution, program=program, grant_number=f"JP24K{n:05d}",
+                                     name_en="Test project", research_field="189", pi=pi)
+    data = {"title_ja": f"テストデータ{n}", "title_en": f"Test data {n}", "description_en": "Data for a deposit test.",
+            "license": "CCBY", "access_right": "open access", "citation_en": "Test (2026) Test data",
+            "hosting_institution_en": "Test University", "contact_email": "rdm@example.ac.jp", **fields}
+    record = managed_data_create(project=project, actor=pi, data=data, people=[
+        {"kind": "creator", "name_en": "Hanako Kenkyu"}, {"kind": "data_manager", "name_en": "Hanako Kenkyu"}])
+    managed_data_transition(record_id=record.pk, action="submit", actor=pi)
+    return managed_data_transition(record_id=record.pk, action="publish", actor=librarian)
+
+
+@pytest.fixture
+def record(institution, librarian):
+    return published_record(institution, librarian)
+
+
+@pytest.fixture
+def deposit_worker(monkeypatch, request):
+    """A real worker with short timeouts, backoff and lease (its settings read the environment at start)."""
+    for name, value in {"DEPOSIT_HTTP_TIMEOUT": "1", "DEPOSIT_BACKOFF_SECONDS": "0.2",
+                        "DEPOSIT_LEASE_SECONDS": "3", "DEPOSIT_MAX_ATTEMPTS": "4"}.items():
+        monkeypatch.setenv(name, value)
+    return request.getfixturevalue("celery_worker")

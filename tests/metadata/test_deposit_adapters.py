@@ -1,0 +1,51 @@
+"""Each protocol end to end against its fake: the record ends with the identifier the fake assigned."""
+
+import pytest
+
+from metadata.deposit.models import DepositJob
+from metadata.deposit.services import deposit_jobs_queue
+from tests.conftest import wait_for
+from tests.metadata.deposit_fixtures import KINDS, fakes, institution, librarian, make_repository, record  # noqa: F401
+
+
+def _assigned(fake) -> tuple[str, str]:
+    """(landing page, DOI) of the one published remote record, as the fake assigned them."""
+    [remote] = fake.published()
+    if fake.name == "InvenioRDM":
+        return f"{fake.url}/records/{remote['id']}", remote["doi"]
+    if fake.name == "Dataverse":
+        doi = remote["pid"].removeprefix("doi:")
+        return f"https://doi.org/{doi}", doi
+    return f"{fake.url}/records/{remote['id']}", ""
+
+
+def _assert_deposited(job: DepositJob, fake) -> None:
+    landing, doi = _assigned(fake)
+    assert (job.state, job.landing_url, job.doi, job.last_error) == ("succeeded", landing, doi, "")
+    job.record.refresh_from_db()
+    assert job.record.repository_url == (f"https://doi.org/{doi}" if doi else landing)
+    assert job.record.doi == doi
+    assert len(fake.records) == 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_librarian_deposits_a_published_record_in_process(kind, fakes, record, librarian,  # noqa: F811
+                                                           institution, django_capture_on_commit_callbacks):  # noqa: F811
+    repository = make_repository(kind, fakes[kind], institution)
+    datestamp = record.datestamp
+    with django_capture_on_commit_callbacks(execute=True):
+        [job], _ = deposit_jobs_queue(record_ids=[record.pk], repository_id=repository.pk, actor=librarian)
+    job.refresh_from_db()
+    _assert_deposited(job, fakes[kind])
+    assert (job.attempts, job.step) == (1, "identify")
+    assert job.record.datestamp > datestamp
+
+
+@pytest.mark.celery_worker
+@pytest.mark.parametrize("kind", KINDS)
+def test_real_worker_deposits_into_each_repository(kind, celery_worker, fakes, record, librarian,  # noqa: F811
+                                                   institution):  # noqa: F811
+    repository = make_repository(kind, fakes[kind], institution)
+    [job], _ = deposit_jobs_queue(record_ids=[record.pk], repository_id=repository.pk, actor=librarian)
+    wait_for(lambda: DepositJob.objects.get(pk=job.pk).is_finished, message="the deposit to finish")
+    _assert_deposited(DepositJob.objects.get(pk=job.pk), fakes[kind])
