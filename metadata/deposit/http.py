@@ -86,7 +86,8 @@ def repository_message(body: bytes) -> str:
     except ValueError:
         try:
             root = etree.fromstring(body)
-            parts = root.xpath("//*[local-name()='summary' or local-name()='verboseDescription']/text()")
+            parts = root.xpath("//*[local-name()='summary']/text()") or root.xpath(
+                "//*[local-name()='verboseDescription']/text()")
             text = " ".join(p.strip() for p in parts if p.strip())
         except etree.XMLSyntaxError:
             text = ""

@@ -144,5 +144,9 @@ class DepositJob(models.Model):
     def is_finished(self) -> bool:
         return self.state in self.FINISHED
 
+    @property
+    def retryable(self) -> bool:
+        return self.can("retry")
+
     def can(self, action: str) -> bool:
         return (self.state, action) in self.TRANSITIONS

@@ -76,13 +76,14 @@ class FakeServer:
         self.server.shutdown()
         self.server.server_close()
 
-    def fail_next(self, count: int, mode: str, *, retry_after: float | None = None) -> None:
-        """Misbehave on the next `count` calls: an HTTP status ("500", "503", "429", "401", "409"), "timeout"
-        (no answer for `slow_seconds`, then the connection drops), "malformed" (200 with an unreadable
-        body) or "slow" (answers correctly after `slow_seconds`)."""
+    def fail_next(self, count: int, mode: str, *, after: int = 0, retry_after: float | None = None) -> None:
+        """Misbehave on `count` calls, after `after` normal ones: an HTTP status ("500", "503", "429", "401",
+        "409"; with Retry-After if given), "timeout" (no answer for `slow_seconds`, then the connection
+        drops, nothing done), "malformed" (200 with an unreadable body, nothing done) or "slow" (does the
+        work, then answers after `slow_seconds`, as an overloaded server does)."""
         assert mode in FAILURES, mode
         with self.lock:
-            self.failures.extend([(mode, retry_after)] * count)
+            self.failures.extend([(None, None)] * after + [(mode, retry_after)] * count)
 
     def _serve(self, handler):
         request = Request(handler)
@@ -93,8 +94,6 @@ class FakeServer:
             time.sleep(self.slow_seconds)
             handler.close_connection = True
             return
-        if mode == "slow":
-            time.sleep(self.slow_seconds)
         if mode == "malformed":
             reply = Reply(200, b'{"id": "trunc', "application/json")
         elif mode in ("500", "503", "429", "409"):
@@ -108,13 +107,18 @@ class FakeServer:
                     reply = self.route(request)
             except (ValueError, KeyError) as exc:
                 reply = self.error(400, f"Bad request: {exc}")
-        handler.send_response(reply.status)
-        handler.send_header("Content-Type", reply.content_type)
-        handler.send_header("Content-Length", str(len(reply.body)))
-        for key, value in reply.headers.items():
-            handler.send_header(key, value)
-        handler.end_headers()
-        handler.wfile.write(reply.body)
+            if mode == "slow":
+                time.sleep(self.slow_seconds)
+        try:
+            handler.send_response(reply.status)
+            handler.send_header("Content-Type", reply.content_type)
+            handler.send_header("Content-Length", str(len(reply.body)))
+            for key, value in reply.headers.items():
+                handler.send_header(key, value)
+            handler.end_headers()
+            handler.wfile.write(reply.body)
+        except OSError:  # the client gave up waiting (a "slow" answer after its timeout)
+            handler.close_connection = True
 
     def presented_credentials(self, request) -> str:
         return request.headers.get("Authorization", "")

@@ -78,7 +78,7 @@ def record(institution, librarian):
 
 
 @pytest.fixture
-def deposit_worker(monkeypatch, request):
+def deposit_worker(transactional_db, monkeypatch, request):
     """A real worker with short timeouts, backoff and lease (its settings read the environment at start)."""
     for name, value in {"DEPOSIT_HTTP_TIMEOUT": "1", "DEPOSIT_BACKOFF_SECONDS": "0.2",
                         "DEPOSIT_LEASE_SECONDS": "3", "DEPOSIT_MAX_ATTEMPTS": "4"}.items():
