@@ -7,7 +7,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-FAILURES = ("500", "503", "429", "401", "409", "timeout", "malformed", "slow")
+FAILURES = ("500", "503", "429", "401", "409", "leaky", "timeout", "malformed", "slow")
 
 
 class Request:
@@ -77,10 +77,11 @@ class FakeServer:
         self.server.server_close()
 
     def fail_next(self, count: int, mode: str, *, after: int = 0, retry_after: float | None = None) -> None:
-        """Misbehave on `count` calls, after `after` normal ones: an HTTP status ("500", "503", "429", "401",
-        "409"; with Retry-After if given), "timeout" (no answer for `slow_seconds`, then the connection
-        drops, nothing done), "malformed" (200 with an unreadable body, nothing done) or "slow" (does the
-        work, then answers after `slow_seconds`, as an overloaded server does)."""
+        """Misbehave on `count` calls, after `after` normal ones: an HTTP status ("500", "503", "429",
+        "401", "409"; with Retry-After if given), "leaky" (a 400 whose message echoes the credentials),
+        "timeout" (no answer for `slow_seconds`, then the connection drops, nothing done), "malformed" (200
+        with an unreadable body, nothing done) or "slow" (does the work, then answers after `slow_seconds`,
+        as an overloaded server does)."""
         assert mode in FAILURES, mode
         with self.lock:
             self.failures.extend([(None, None)] * after + [(mode, retry_after)] * count)
@@ -99,6 +100,8 @@ class FakeServer:
         elif mode in ("500", "503", "429", "409"):
             headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
             reply = self.error(int(mode), "Simulated failure", headers)
+        elif mode == "leaky":
+            reply = self.error(400, f"Cannot accept a deposit from {self.presented_credentials(request)}")
         elif mode == "401" or not self.authorized(request):
             reply = self.unauthorized(request)
         else:

@@ -3,8 +3,12 @@ through our services, a repository per protocol pointing at its fake, and a real
 quick retries. Test modules import what they use from here."""
 
 import itertools
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 
 from dmp.models import Project
 from metadata.deposit.models import Repository
@@ -12,6 +16,7 @@ from metadata.models import ManagedData
 from metadata.services import managed_data_create, managed_data_transition
 from policy.models import FundingProgram
 from portal.models import Role
+from tests.conftest import database_url
 from tests.factories import FunderFactory, InstitutionFactory, user_with_role
 from tests.fakes.dataverse import FakeDataverse
 from tests.fakes.inveniordm import FakeInvenioRDM
@@ -84,3 +89,14 @@ def deposit_worker(transactional_db, monkeypatch, request):
                         "DEPOSIT_LEASE_SECONDS": "3", "DEPOSIT_MAX_ATTEMPTS": "4"}.items():
         monkeypatch.setenv(name, value)
     return request.getfixturevalue("celery_worker")
+
+
+def start_worker(queue: str, log) -> subprocess.Popen:
+    """One more worker like the `celery_worker` fixture's, on the same queue (to take over from a killed one)."""
+    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+           "CELERY_TASK_DEFAULT_QUEUE": queue}
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--concurrency=1", "-Q", queue,
+         "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
