@@ -96,6 +96,7 @@ class DepositJob(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_retry_at = models.DateTimeField(_("next retry"), null=True, blank=True)
     lease_until = models.DateTimeField(_("worker lease until"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("task last sent"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
     remote_id = models.CharField(_("remote id"), max_length=500, blank=True)
     remote = models.JSONField(_("remote references"), default=dict, blank=True)

@@ -45,8 +45,9 @@ def deposit_job_retry(*, job_id: int, actor) -> DepositJob:
                               % {"state": job.get_state_display()})
     if not can_retry_deposit_job(actor, job):
         raise PermissionDenied(_("Only the record's librarians can retry its deposit."))
-    job.state, job.attempts, job.next_retry_at, job.finished_at, job.updated_at = (
-        DepositJob.State.QUEUED, 0, None, None, timezone.now())
-    job.save(update_fields=["state", "attempts", "next_retry_at", "finished_at", "updated_at"])
+    now = timezone.now()
+    job.state, job.attempts, job.next_retry_at, job.finished_at, job.updated_at, job.dispatched_at = (
+        DepositJob.State.QUEUED, 0, None, None, now, now)
+    job.save(update_fields=["state", "attempts", "next_retry_at", "finished_at", "updated_at", "dispatched_at"])
     transaction.on_commit(lambda: deposit_job_run_task.delay(job.pk))
     return job

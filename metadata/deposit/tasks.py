@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from .models import DepositJob
 from .worker import deposit_job_run as deposit_job_run_service
+from .worker import deposit_jobs_take_stale
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
@@ -16,7 +16,7 @@ def deposit_job_run(self, job_id: int) -> None:
 @shared_task(acks_late=True)
 def deposit_jobs_resume_stale() -> int:
     """Beat, every minute: re-send jobs whose worker died or whose retry message was lost."""
-    job_ids = list(DepositJob.objects.stale().values_list("pk", flat=True))
+    job_ids = deposit_jobs_take_stale()
     for job_id in job_ids:
         deposit_job_run.delay(job_id)
     return len(job_ids)

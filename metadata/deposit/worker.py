@@ -88,8 +88,8 @@ def _defer(job: DepositJob, exc: TransientError) -> float | None:
         delay = min(settings.DEPOSIT_BACKOFF_MAX_SECONDS, max(delay, exc.retry_after))
     now = timezone.now()
     job.state, job.last_error, job.lease_until, job.updated_at = State.QUEUED, exc.message, None, now
-    job.next_retry_at = now + datetime.timedelta(seconds=delay)
-    job.save(update_fields=["state", "last_error", "lease_until", "updated_at", "next_retry_at"])
+    job.next_retry_at, job.dispatched_at = now + datetime.timedelta(seconds=delay), now  # the caller sends it
+    job.save(update_fields=["state", "last_error", "lease_until", "updated_at", "next_retry_at", "dispatched_at"])
     logger.warning("deposit job %s: attempt %s failed, retrying in %.0fs: %s", job.pk, job.attempts, delay,
                    exc.message)
     return delay
@@ -120,3 +120,12 @@ def _succeed(job: DepositJob, *, landing_url: str, doi: str) -> None:
         job.save(update_fields=["state", "step", "landing_url", "doi", "last_error", "lease_until", "finished_at",
                                 "updated_at"])
     logger.info("deposit job %s succeeded: %s", job.pk, landing_url)
+
+
+@transaction.atomic
+def deposit_jobs_take_stale() -> list[int]:
+    """The jobs to send again (see `DepositJobQuerySet.stale`), marked as sent now so that the next sweep
+    leaves them alone for a while. Safe beside running workers: a job runs only once it is claimed."""
+    job_ids = list(DepositJob.objects.stale().select_for_update(skip_locked=True).values_list("pk", flat=True))
+    DepositJob.objects.filter(pk__in=job_ids).update(dispatched_at=timezone.now())
+    return job_ids

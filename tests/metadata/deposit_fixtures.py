@@ -83,11 +83,13 @@ def record(institution, librarian):
 
 
 @pytest.fixture
-def deposit_worker(transactional_db, monkeypatch, request):
-    """A real worker with short timeouts, backoff and lease (its settings read the environment at start)."""
-    for name, value in {"DEPOSIT_HTTP_TIMEOUT": "1", "DEPOSIT_BACKOFF_SECONDS": "0.2",
-                        "DEPOSIT_LEASE_SECONDS": "3", "DEPOSIT_MAX_ATTEMPTS": "4"}.items():
-        monkeypatch.setenv(name, value)
+def deposit_worker(transactional_db, monkeypatch, settings, request):
+    """A real worker with short timeouts, backoff and lease (its settings read the environment at start;
+    this process, which plays Celery beat in some tests, gets the same values)."""
+    for name, value in {"DEPOSIT_HTTP_TIMEOUT": 1, "DEPOSIT_BACKOFF_SECONDS": 0.2, "DEPOSIT_LEASE_SECONDS": 3,
+                        "DEPOSIT_MAX_ATTEMPTS": 4}.items():
+        monkeypatch.setenv(name, str(value))
+        setattr(settings, name, value)
     return request.getfixturevalue("celery_worker")
 
 

@@ -9,6 +9,7 @@ import pytest
 from metadata.deposit.models import DepositJob
 from metadata.deposit.services import deposit_jobs_queue
 from metadata.deposit.tasks import deposit_jobs_resume_stale
+from metadata.deposit.worker import deposit_job_run
 from tests.conftest import wait_for
 from tests.metadata.deposit_fixtures import (  # noqa: F401
     KINDS,
@@ -17,6 +18,7 @@ from tests.metadata.deposit_fixtures import (  # noqa: F401
     institution,
     librarian,
     make_repository,
+    published_record,
     record,
     start_worker,
 )
@@ -50,3 +52,18 @@ def test_job_of_a_killed_worker_is_resumed_and_makes_one_remote_record(kind, dep
     assert (job.state, job.attempts) == ("succeeded", 2)
     assert len(fake.records) == 1
     assert len(fake.published()) == 1
+
+
+def test_job_whose_message_was_lost_is_sent_again_once(settings, fakes, institution, librarian):  # noqa: F811
+    """A job that never started although a job queued after it did: its message went to a worker that died."""
+    repository = make_repository("inveniordm", fakes["inveniordm"], institution)
+    first, second = (deposit_jobs_queue(record_ids=[published_record(institution, librarian).pk],
+                                        repository_id=repository.pk, actor=librarian)[0][0] for _ in range(2))
+    deposit_job_run(job_id=second.pk)  # the other worker went on with the queue
+    settings.DEPOSIT_LEASE_SECONDS = 0
+    assert list(DepositJob.objects.stale().values_list("pk", flat=True)) == [first.pk]
+    assert deposit_jobs_resume_stale() == 1  # runs in-process here
+    first.refresh_from_db()
+    assert first.state == "succeeded"
+    assert deposit_jobs_resume_stale() == 0
+    assert len(fakes["inveniordm"].records) == 2
