@@ -102,7 +102,8 @@ def main() -> None:
     queue = f"bench-{uuid.uuid4().hex[:8]}"
     app.conf.task_default_queue = queue
     librarian, repository, records = setup(args.jobs, fake)
-    log = open(ROOT / "bench" / "deposit-workers.log", "w")
+    (ROOT / "bench" / "out").mkdir(exist_ok=True)
+    log = open(ROOT / "bench" / "out" / "deposit-workers.log", "w")
     workers = [start_worker(queue, f"bench{i}", log) for i in (1, 2)]
     killed_at, resent, done = None, 0, 0
     try:
