@@ -1,5 +1,8 @@
+import datetime
+
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dmp.models import ResearchField
@@ -28,6 +31,8 @@ class ManagedDataFilter(django_filters.FilterSet):
     data_type = django_filters.ChoiceFilter(choices=DataType.choices, label=_("Data type"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
     year = django_filters.NumberFilter(field_name="issued_date", lookup_expr="year", label=_("Year issued"))
+    waiting_days = django_filters.NumberFilter(method="filter_waiting_days", label=_("Unchanged for at least (days)"),
+                                               min_value=0)
     sort = django_filters.OrderingFilter(
         fields=(("updated_at", "updated"), ("title_ja", "title"), ("issued_date", "issued")),
         field_labels={"updated_at": _("Last changed"), "title_ja": _("Title"), "issued_date": _("Date issued")},
@@ -36,10 +41,13 @@ class ManagedDataFilter(django_filters.FilterSet):
 
     class Meta:
         fields = ["q", "institution", "department", "funder", "program", "access_right", "research_field",
-                  "data_type", "status", "year"]
+                  "data_type", "status", "year", "waiting_days"]
 
     def filter_q(self, queryset, name, value):
         return managed_data_search(queryset, value)
+
+    def filter_waiting_days(self, queryset, name, value):
+        return queryset.filter(updated_at__lte=timezone.now() - datetime.timedelta(days=int(value)))
 
     def filter_research_field(self, queryset, name, value):
         return queryset.filter(Q(research_field=value) | Q(research_field=PROJECT_FIELD, project__research_field=value))

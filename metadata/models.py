@@ -110,7 +110,7 @@ class ManagedData(models.Model):
                                    help_text=_("Titles and descriptions in lower case, for search."))
 
     objects = ManagedDataQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["datestamp", "search_text"])
+    history = HistoricalRecords(excluded_fields=["datestamp", "search_text", "updated_at"])
 
     # The curation state machine: (from, action) -> to. Services apply it; templates show its buttons.
     TRANSITIONS = {

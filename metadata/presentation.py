@@ -82,9 +82,9 @@ PUBLIC_ELEMENTS = [
     "data_type", "file_size", "provision_policy", "license", "citation_ja", "citation_en", "access_right",
     "embargo_until", "repository_info_ja", "repository_info_en", "hosting_institution_ja", "hosting_institution_en",
     "hosting_institution_ror", "data_manager_type", "contact_org_ja", "contact_org_en", "contact_address_ja",
-    "contact_address_en", "contact_phone", "contact_email",
+    "contact_address_en", "contact_phone", "contact_email", "remarks_ja", "remarks_en",
 ]
-INTERNAL_ELEMENTS = ["remarks_ja", "remarks_en", "metadata_access"]
+INTERNAL_ELEMENTS = ["metadata_access"]
 
 
 def record_elements(record: ManagedData, *, internal: bool) -> list[tuple[str, object]]:

@@ -40,18 +40,21 @@ class InvalidTransition(Exception):
     def __init__(self, record: ManagedData, action: str):
         self.record, self.action = record, action
         super().__init__(
-            _("This record is %(state)s; it cannot be %(action)s now.") % {
+            _("This record is %(state)s, so you cannot %(action)s it now.") % {
                 "state": record.get_status_display(), "action": ACTION_LABELS.get(action, action)}
             if action in ACTION_LABELS else _("Unknown action “%(action)s”.") % {"action": action}
         )
 
 
 def _normalise(data: dict) -> dict:
+    """Strip text; store a DOI as its https://doi.org/ URL and a ROR id as its URL."""
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
-    if data.get("repository_url"):
-        data["repository_url"] = normalize_repository_url(data["repository_url"])
-    if data.get("hosting_institution_ror"):
-        data["hosting_institution_ror"] = normalize_ror(data["hosting_institution_ror"])
+    for field, normalize in (("repository_url", normalize_repository_url), ("hosting_institution_ror", normalize_ror)):
+        if data.get(field):
+            try:
+                data[field] = normalize(data[field])
+            except ValidationError as error:
+                raise ValidationError({field: error.messages}) from None
     return data
 
 

@@ -1,11 +1,17 @@
-from django.urls import path
+from django.urls import include, path, re_path
+from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import api, views
 
 app_name = "metadata"
 
+router = SimpleRouter()
+router.register("managed-data", api.ManagedDataViewSet, basename="api-managed-data")
+
 urlpatterns = [
+    path("api/v1/", include(router.urls)),
     path("data/", views.managed_data_list_view, name="managed-data-list"),
+    re_path(r"^data/export\.(?P<file>csv|xlsx)$", views.managed_data_export, name="managed-data-export"),
     path("data/mine/", views.my_managed_data, name="managed-data-mine"),
     path("data/curation/", views.curation_queue, name="curation-queue"),
     path("data/new/", views.managed_data_edit, name="managed-data-create"),

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.i18n import current_language
+
 from .filters import ManagedDataFilter
 from .forms import ManagedDataForm, PeopleFormSet, TransitionForm, people_initial
 from .models import ManagedData
@@ -14,6 +16,8 @@ from .permissions import can_curate_managed_data, can_edit_managed_data, is_reco
 from .presentation import access_statement, citation, json_ld, record_elements
 from .selectors import managed_data_changes, managed_data_detail, managed_data_list
 from .services import InvalidTransition, managed_data_create, managed_data_transition, managed_data_update
+from .sheet.selectors import sheet_records
+from .sheet.views import export_response
 from .vocabularies import Status
 
 PAGE_SIZES = (25, 50, 100)
@@ -43,6 +47,15 @@ def managed_data_list_view(request):
     return render(request, "metadata/manageddata_list.html", {
         "filter": filterset, "page": _page(request, filterset.qs), "query": _query_without_page(request),
     })
+
+
+def managed_data_export(request, file):
+    """The list page's records, with its filters, as the Cabinet Office sheet (CSV with BOM or .xlsx)."""
+    base = sheet_records(user=request.user)
+    if not request.GET.get("status"):
+        base = base.filter(status=Status.PUBLISHED)
+    records = ManagedDataFilter(request.GET or None, queryset=base).qs
+    return export_response(records=records, file=file, language=current_language())
 
 
 @login_required

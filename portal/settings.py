@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "policy",
     "dmp",
     "metadata",
+    "metadata.sheet",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,16 @@ SCHEMA_DIR = env.path("SCHEMA_DIR", default=(BASE_DIR.parent / "shared" / "schem
 
 # Public base URL of the portal, used in identifiers and landing links that leave the portal.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# OAI-PMH provider (/oai): how the repository names itself to harvesters, and how it pages.
+OAI_REPOSITORY_NAME = env("OAI_REPOSITORY_NAME", default="Research-data portal / 研究データポータル")
+OAI_REPOSITORY_IDENTIFIER = env("OAI_REPOSITORY_IDENTIFIER", default="rdportal.example.ac.jp")
+OAI_ADMIN_EMAILS = env.list("OAI_ADMIN_EMAILS", default=["portal@example.ac.jp"])
+OAI_PAGE_SIZE = env.int("OAI_PAGE_SIZE", default=500)
+OAI_TOKEN_TTL = env.int("OAI_TOKEN_TTL", default=24 * 3600)  # seconds a resumption token stays valid
+
+# The metadata sheet: files with more rows than this are imported as a background job.
+SHEET_SYNC_MAX_ROWS = env.int("SHEET_SYNC_MAX_ROWS", default=1000)
 
 # Repository deposit (metadata/deposit). Credentials are Fernet-encrypted with DEPOSIT_CREDENTIALS_KEY
 # (default: a key derived from SECRET_KEY). A failed attempt is retried after DEPOSIT_BACKOFF_SECONDS,

@@ -14,6 +14,8 @@ portal_patterns = [
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("", include("metadata.urls")),
+    path("", include("metadata.oai.urls")),
+    path("", include("metadata.sheet.urls")),
     path("", include("metadata.deposit.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,0 +1,61 @@
+"""Helpers the benches share: Django set-up on DATABASE_URL and a real HTTP server in a subprocess."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def django_setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "false")  # DEBUG keeps every query in memory
+    import django
+
+    django.setup()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(workers: int = 1) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving the portal on a free port, on the same database, with persistent connections."""
+    port = free_port()
+    url = os.environ["DATABASE_URL"]
+    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+           "DATABASE_URL": url + ("&" if "?" in url else "?") + "conn_max_age=600"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--timeout", "120", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/oai?verb=Identify", timeout=2).read()
+            return process, base
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("the server did not answer")
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of a process and its children, in MB."""
+    current = peak = 0.0
+    pids = [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    for p in pids:
+        status = dict(line.split(":", 1) for line in Path(f"/proc/{p}/status").read_text().splitlines() if ":" in line)
+        current += int(status["VmRSS"].split()[0]) / 1024
+        peak += int(status["VmHWM"].split()[0]) / 1024
+    return current, peak

@@ -1,0 +1,87 @@
+import datetime
+
+import pytest
+from django.conf import settings
+from lxml import etree
+
+from metadata.formats.datacite import record_to_datacite
+from metadata.formats.jpcoar import record_to_jpcoar, record_to_jpcoar_bytes
+from metadata.formats.oai_dc import record_to_oai_dc
+from metadata.models import ManagedData
+
+pytest.register_assert_rewrite("tests.metadata.oai_fixtures")
+pytest_plugins = ["tests.metadata.oai_fixtures"]
+from tests.metadata.oai_fixtures import assert_valid  # noqa: E402
+
+FORMATS = {"jpcoar_2.0": record_to_jpcoar, "oai_datacite": record_to_datacite, "oai_dc": record_to_oai_dc}
+J = {"jpcoar": "https://github.com/JPCOAR/schema/blob/master/2.0/", "dc": "http://purl.org/dc/elements/1.1/",
+     "datacite": "https://schema.datacite.org/meta/kernel-4/", "dcterms": "http://purl.org/dc/terms/"}
+
+
+def _all_demo_records():
+    """Every demo record, whatever its state: the mapping must hold for drafts too (deposit reuses it)."""
+    return list(ManagedData.objects.select_related("institution", "project__program__funder")
+                .prefetch_related("people").order_by("pk"))
+
+
+@pytest.mark.schemas
+@pytest.mark.parametrize("prefix", FORMATS)
+def test_every_demo_record_is_valid_in_every_format(demo, official_schemas, prefix):
+    records = _all_demo_records()
+    assert len(records) == 12
+    for record in records:
+        assert_valid(official_schemas[prefix], FORMATS[prefix](record))
+
+
+@pytest.mark.schemas
+def test_jpcoar_bytes_parse_and_validate(demo, official_schemas):
+    record = _all_demo_records()[0]
+    data = record_to_jpcoar_bytes(record)
+    assert data.startswith(b"<?xml")
+    assert_valid(official_schemas["jpcoar_2.0"], data)
+
+
+def test_jpcoar_maps_the_cabinet_office_elements(demo):
+    record = next(r for r in _all_demo_records() if r.title_en == "Scalp EEG during BMI operation")
+    root = record_to_jpcoar(record)
+    identifiers = [(e.get("identifierType"), e.text) for e in root.findall("jpcoar:identifier", J)]
+    assert identifiers == [
+        ("DOI", "https://doi.org/10.18112/openneuro.ds000001.v1.0.0"),
+        ("URI", f"{settings.PORTAL_BASE_URL}/data/{record.pk}/"),
+    ]
+    assert [s.text for s in root.findall("jpcoar:subject", J)] == ["ライフサイエンス", "Life Science"]
+    assert root.find("dc:type", J).get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource") == \
+        "http://purl.org/coar/resource_type/DD58-GFSX"
+    assert root.find("jpcoar:relation/jpcoar:relatedIdentifier", J).text == "2"
+    funding = root.find("jpcoar:fundingReference", J)
+    assert funding.find("jpcoar:awardNumber", J).text == "JPMJMS2011"
+    assert funding.find("jpcoar:awardNumber", J).get("awardNumberType") == "JGN"
+    creators = [c.find("jpcoar:creatorName", J).text for c in root.findall("jpcoar:creator", J)]
+    assert creators == ["実験 次郎", "研究 花子"]
+    assert root.find("jpcoar:file/jpcoar:extent", J).text == "38GB"
+    # element order follows the schema's sequence
+    order = [etree.QName(e).localname for e in root]
+    assert order.index("title") < order.index("creator") < order.index("contributor") < order.index("accessRights")
+    assert order.index("type") < order.index("identifier") < order.index("fundingReference") < order.index("file")
+
+
+def test_embargoed_record_carries_its_available_date(demo):
+    record = next(r for r in _all_demo_records() if r.access_right == "embargoed access")
+    root = record_to_jpcoar(record)
+    assert root.find("dcterms:accessRights", J).text == "embargoed access"
+    available = root.find("datacite:date[@dateType='Available']", J)
+    assert datetime.date.fromisoformat(available.text) == record.embargo_until
+    dc = record_to_oai_dc(record)
+    assert f"info:eu-repo/date/embargoEnd/{record.embargo_until.isoformat()}" in [
+        e.text for e in dc.findall("{http://purl.org/dc/elements/1.1/}date")]
+
+
+def test_datacite_uses_the_doi_or_the_landing_page(demo):
+    records = {r.title_en: r for r in _all_demo_records()}
+    with_doi = record_to_datacite(records["Scalp EEG during BMI operation"])
+    k = "{http://datacite.org/schema/kernel-4}"
+    assert (with_doi.find(k + "identifier").get("identifierType"), with_doi.find(k + "identifier").text) == \
+        ("DOI", "10.18112/openneuro.ds000001.v1.0.0")
+    without = records["Robot grasping learning data"]
+    element = record_to_datacite(without).find(k + "identifier")
+    assert (element.get("identifierType"), element.text) == ("URL", f"{settings.PORTAL_BASE_URL}/data/{without.pk}/")
