@@ -2,7 +2,9 @@
 earlier, interrupted attempt created (by the job's key, sent with the metadata), `upload` skips files
 already there, `publish` skips what is already public, `identify` only reads."""
 
+import io
 import uuid
+import zipfile
 from base64 import b64encode
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urljoin
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from metadata.formats.jpcoar import record_to_jpcoar_bytes
 from metadata.models import ManagedData
 
 from . import payload
@@ -21,6 +24,7 @@ from .models import Repository
 ATOM = "http://www.w3.org/2005/Atom"
 DCTERMS = "http://purl.org/dc/terms/"
 SWORD_BINARY = "http://purl.org/net/sword/package/Binary"
+SWORD_SIMPLE_ZIP = "http://purl.org/net/sword/package/SimpleZip"
 
 
 @dataclass
@@ -38,7 +42,7 @@ class Adapter:
         self.repository, self.client = repository, client
         self.base = repository.base_url.rstrip("/")
 
-    def find(self, key) -> dict | None:
+    def find(self, record: ManagedData, key) -> dict | None:
         """What an earlier attempt of this job created, if anything (must carry "id")."""
         raise NotImplementedError
 
@@ -67,7 +71,7 @@ def _get(data, *path):
 class InvenioRDM(Adapter):
     """InvenioRDM REST API: draft → files (init / content / commit) → publish → read the DOI."""
 
-    def find(self, key):
+    def find(self, record, key):
         query = urlencode({"q": f'metadata.identifiers.identifier:"{key_urn(key)}"', "size": 1})
         hits = _get(self.client.json("GET", f"{self.base}/api/user/records?{query}"), "hits", "hits")
         return {"id": str(_get(hits, 0, "id"))} if hits else None
@@ -125,7 +129,7 @@ class Dataverse(Adapter):
     def _dataset(self, pid, suffix=""):
         return f"{self.base}/api/datasets/:persistentId/{suffix}?{urlencode({'persistentId': pid})}"
 
-    def find(self, key):
+    def find(self, record, key):
         query = urlencode({"q": f'otherIdValue:"{key_urn(key)}"', "type": "dataset"})
         items = _get(self.client.json("GET", f"{self.base}/api/search?{query}"), "data", "items")
         return {"id": _get(items, 0, "global_id")} if items else None
@@ -184,16 +188,26 @@ class Dataverse(Adapter):
 
 
 class Sword2(Adapter):
-    """SWORD 2.0 as WEKO3 (JAIRO Cloud) and DSpace accept it: an Atom entry with DC terms to the
-    collection IRI (In-Progress), the files to the EM-IRI, then completion on the Edit-IRI."""
+    """SWORD 2.0 as WEKO3 (JAIRO Cloud) and DSpace accept it, to the collection IRI with In-Progress: either
+    an Atom entry with DC terms and then the files on the EM-IRI, or one zip package with the JPCOAR 2.0
+    metadata (jpcoar.xml) and the files; then completion on the Edit-IRI. One deposit per record and
+    repository, so a re-run recognises its item by the portal's landing page among the item identifiers."""
 
     @property
     def collection_iri(self) -> str:
         return urljoin(self.base + "/", self.repository.collection)
 
+    @property
+    def packaged(self) -> bool:
+        return self.repository.package == Repository.Package.JPCOAR_ZIP
+
     @staticmethod
     def _links(entry) -> dict:
         return {link.get("rel"): link.get("href") for link in entry.iter(f"{{{ATOM}}}link")}
+
+    @staticmethod
+    def _identifiers(entry) -> list[str]:
+        return entry.xpath("./dcterms:identifier/text()", namespaces={"dcterms": DCTERMS})
 
     def _remote(self, entry, edit_iri=None) -> dict:
         links = self._links(entry)
@@ -202,14 +216,31 @@ class Sword2(Adapter):
             raise unreadable()
         return {"id": edit, "edit_media": links["edit-media"]}
 
-    def find(self, key):
+    def find(self, record, key):
         feed = self.client.request("GET", self.collection_iri, headers={"Accept": "application/atom+xml"}).xml()
         for entry in feed.iter(f"{{{ATOM}}}entry"):
-            if key_urn(key) in entry.xpath("./dcterms:identifier/text()", namespaces={"dcterms": DCTERMS}):
+            if payload.landing_page(record) in self._identifiers(entry):
                 return self._remote(entry)
         return None
 
     def create(self, record, key):
+        if self.packaged:
+            body = io.BytesIO()
+            with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as package:
+                package.writestr("jpcoar.xml", record_to_jpcoar_bytes(record))
+                for file in payload.files(record):
+                    package.writestr(f"data/{file.name}", file.content)
+            body, headers = body.getvalue(), {
+                "Content-Type": "application/zip", "Content-Disposition": "attachment; filename=deposit.zip",
+                "Packaging": SWORD_SIMPLE_ZIP}
+        else:
+            body, headers = self._atom_entry(record, key), {"Content-Type": "application/atom+xml;type=entry"}
+        answer = self.client.request("POST", self.collection_iri, body=body,
+                                     headers={**headers, "In-Progress": "true", "Slug": str(key)})
+        return self._remote(answer.xml(), answer.headers.get("Location"))
+
+    @staticmethod
+    def _atom_entry(record, key) -> bytes:
         entry = etree.Element(f"{{{ATOM}}}entry", nsmap={None: ATOM, "dcterms": DCTERMS})
         for tag, text in (("title", payload.title(record)), ("id", key_urn(key)),
                           ("updated", timezone.now().isoformat()), ("summary", payload.description(record))):
@@ -219,18 +250,16 @@ class Sword2(Adapter):
         terms = [("title", payload.title(record)), ("abstract", payload.description(record)),
                  ("issued", payload.issued(record)), ("type", record.data_type),
                  ("accessRights", record.access_right), ("license", record.license),
-                 ("identifier", key_urn(key)), ("identifier", payload.landing_page(record))]
+                 ("identifier", payload.landing_page(record))]
         terms += [("creator", name) for name in payload.creators(record)]
         for tag, text in terms:
             if text:
                 etree.SubElement(entry, f"{{{DCTERMS}}}{tag}").text = text
-        answer = self.client.request(
-            "POST", self.collection_iri, body=etree.tostring(entry, xml_declaration=True, encoding="utf-8"),
-            headers={"Content-Type": "application/atom+xml;type=entry", "In-Progress": "true",
-                     "Slug": str(key)})
-        return self._remote(answer.xml(), answer.headers.get("Location"))
+        return etree.tostring(entry, xml_declaration=True, encoding="utf-8")
 
     def upload(self, remote, files):
+        if self.packaged:
+            return  # the files travelled in the package
         # PUT on the EM-IRI replaces the whole content, so repeating it cannot duplicate files.
         if len(files) != 1:
             raise PermanentError(_("This SWORD deposit sends exactly one file."))
@@ -247,9 +276,7 @@ class Sword2(Adapter):
         landing = self._links(entry).get("alternate")
         if not landing:
             raise unreadable()
-        dois = [text.removeprefix("info:doi/") for text in
-                entry.xpath("./dcterms:identifier/text()", namespaces={"dcterms": DCTERMS})
-                if text.startswith("info:doi/")]
+        dois = [text.removeprefix("info:doi/") for text in self._identifiers(entry) if text.startswith("info:doi/")]
         return Identifier(landing_url=landing, doi=dois[0] if dois else "")
 
 

@@ -21,7 +21,8 @@ class RepositoryForm(forms.ModelForm):
 
     class Meta:
         model = Repository
-        fields = ["institution", "kind", "name_ja", "name_en", "base_url", "collection", "username", "is_active"]
+        fields = ["institution", "kind", "name_ja", "name_en", "base_url", "collection", "package", "username",
+                  "is_active"]
         field_classes = {"base_url": partial(forms.URLField, assume_scheme="https")}
 
 
@@ -35,7 +36,7 @@ class RepositoryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["institution"]
     fieldsets = [
         (None, {"fields": ["institution", "kind", "name_ja", "name_en", "is_active"]}),
-        (_("Connection"), {"fields": ["base_url", "collection", "username", "secret"]}),
+        (_("Connection"), {"fields": ["base_url", "collection", "package", "username", "secret"]}),
     ]
 
     @admin.display(boolean=True, description=_("credentials set"))

@@ -22,7 +22,9 @@ def load(stdout) -> None:
         if Repository.objects.filter(institution=institution, kind=kind).exists():
             continue
         repository = Repository(institution=institution, kind=kind, name_ja=name_ja, name_en=name_en,
-                                base_url=f"http://127.0.0.1:{port}", collection=collection, username=username)
+                                base_url=f"http://127.0.0.1:{port}", collection=collection, username=username,
+                                package=Repository.Package.JPCOAR_ZIP if kind == Repository.Kind.SWORD2
+                                else Repository.Package.ATOM)
         repository.set_secret(secret)
         repository.save()
     stdout.write("Demo repositories point at the local fakes: run `python manage.py run_deposit_fakes`.")

@@ -23,6 +23,10 @@ class Repository(models.Model):
         SWORD2 = "sword2", _("SWORD 2.0 (WEKO3 / JAIRO Cloud, DSpace)")
         DATAVERSE = "dataverse", _("Dataverse (native API)")
 
+    class Package(models.TextChoices):
+        ATOM = "atom", _("Atom entry with DC terms, then the files")
+        JPCOAR_ZIP = "jpcoar_zip", _("Zip package with the JPCOAR 2.0 metadata and the files")
+
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="repositories",
                                     verbose_name=_("institution"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -33,6 +37,10 @@ class Repository(models.Model):
         _("default collection"), max_length=500, blank=True,
         help_text=_("InvenioRDM: community id (optional); SWORD: collection IRI or its path; "
                     "Dataverse: collection alias."),
+    )
+    package = models.CharField(
+        _("SWORD package"), max_length=12, choices=Package.choices, default=Package.ATOM,
+        help_text=_("SWORD only: what the deposit sends to the collection."),
     )
     username = models.CharField(_("user name"), max_length=200, blank=True,
                                 help_text=_("SWORD with HTTP Basic authentication only; leave empty for a token."))

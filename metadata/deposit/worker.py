@@ -31,12 +31,13 @@ def deposit_job_run(*, job_id: int) -> float | None:
         return None
     with translation.override(job.created_by.preferred_language):
         try:
-            record = ManagedData.objects.select_related("institution").prefetch_related("people").get(pk=job.record_id)
+            record = ManagedData.objects.select_related("institution", "project__program__funder") \
+                .prefetch_related("people").get(pk=job.record_id)
             adapter = adapter_for(job.repository)
             for step in STEPS[STEPS.index(job.step) + 1 if job.step else 0:]:
                 logger.info("deposit job %s: %s (attempt %s)", job.pk, step, job.attempts)
                 if step == Step.CREATE:
-                    remote = adapter.find(job.key) or adapter.create(record, job.key)
+                    remote = adapter.find(record, job.key) or adapter.create(record, job.key)
                     _store_step(job, step, remote=remote, remote_id=remote["id"])
                 elif step == Step.UPLOAD:
                     adapter.upload(job.remote, payload.files(record))

@@ -3,7 +3,9 @@ IRI with In-Progress, media replaced on the EM-IRI, completion on the Edit-IRI, 
 sword:error documents."""
 
 import base64
+import io
 import re
+import zipfile
 
 from lxml import etree
 
@@ -11,6 +13,8 @@ from .base import FakeServer, Reply
 
 ATOM, DCTERMS, SWORD = "http://www.w3.org/2005/Atom", "http://purl.org/dc/terms/", "http://purl.org/net/sword/"
 ATOM_ENTRY = "application/atom+xml;type=entry"
+SIMPLE_ZIP = "http://purl.org/net/sword/package/SimpleZip"
+JPCOAR, DC = "https://github.com/JPCOAR/schema/blob/master/2.0/", "http://purl.org/dc/elements/1.1/"
 COLLECTION = re.compile(r"^/sword/collection/([\w-]+)$")
 EDIT = re.compile(r"^/sword/(edit|edit-media)/(\d+)$")
 
@@ -22,6 +26,8 @@ class FakeSword(FakeServer):
                  collections=("data", "demo"), **kwargs):
         super().__init__(**kwargs)
         self.username, self.password, self.collections = username, password, set(collections)
+        self.packages: dict[str, bytes] = {}  # item id -> the zip package as deposited
+        self.last_id = ""
 
     def authorized(self, request):
         expected = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
@@ -95,8 +101,10 @@ class FakeSword(FakeServer):
         return self.error(405, "Method not allowed.")
 
     def _deposit(self, request):
+        if request.content_type == "application/zip":
+            return self._deposit_package(request)
         if request.headers.get("Content-Type", "").replace(" ", "") != ATOM_ENTRY:
-            return self.error(415, "Only Atom entries are accepted here.")
+            return self.error(415, "Send an Atom entry or a zip package.")
         try:
             entry = etree.fromstring(request.body)
         except etree.XMLSyntaxError:
@@ -104,9 +112,29 @@ class FakeSword(FakeServer):
         title = entry.findtext(f"{{{ATOM}}}title") or ""
         if not title.strip():
             return self.error(400, "atom:title is required.")
-        record_id = str(len(self.records) + 1)
         terms = [(etree.QName(el).localname, el.text or "") for el in entry if etree.QName(el).namespace == DCTERMS]
-        self.records[record_id] = {"id": record_id, "title": title, "terms": terms, "files": {},
+        return self._create(request, title, terms, {})
+
+    def _deposit_package(self, request):
+        """SimpleZip with jpcoar.xml (JPCOAR 2.0) and the files, as WEKO3's SWORD import takes them."""
+        if request.headers.get("Packaging") != SIMPLE_ZIP:
+            return self.error(415, "Packaging not supported.")
+        try:
+            with zipfile.ZipFile(io.BytesIO(request.body)) as package:
+                contents = {name: package.read(name) for name in package.namelist()}
+            jpcoar = etree.fromstring(contents.pop("jpcoar.xml"))
+        except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+            return self.error(400, "The package needs a well-formed jpcoar.xml.")
+        title = jpcoar.findtext(f"{{{DC}}}title") or ""
+        if jpcoar.tag != f"{{{JPCOAR}}}jpcoar" or not title.strip():
+            return self.error(400, "jpcoar.xml must be a jpcoar:jpcoar document with a dc:title.")
+        terms = [("identifier", el.text or "") for el in jpcoar.iter(f"{{{JPCOAR}}}identifier")]
+        record = self._create(request, title, terms, contents)
+        self.packages[self.last_id] = request.body
+        return record
+
+    def _create(self, request, title, terms, files):
+        record_id = self.last_id = str(len(self.records) + 1)
+        self.records[record_id] = {"id": record_id, "title": title, "terms": terms, "files": files,
                                    "in_progress": request.headers.get("In-Progress", "false").lower() == "true"}
-        return self._receipt(201, self.records[record_id],
-                             {"Location": f"{self.url}/sword/edit/{record_id}"})
+        return self._receipt(201, self.records[record_id], {"Location": f"{self.url}/sword/edit/{record_id}"})
