@@ -1,11 +1,18 @@
 """The deposit pages a librarian uses: deposit from a record, a selection, the job list and job page with
 live progress, and the retry button."""
 
+import io
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from metadata.deposit.models import DepositJob
+from metadata.deposit.models import DepositJob, Repository
 from metadata.deposit.services import deposit_jobs_queue
+from portal.models import Role
+from tests.factories import user_with_role
 from tests.metadata.deposit_fixtures import (  # noqa: F401
     fakes,
     institution,
@@ -117,3 +124,29 @@ def test_job_list_query_count_does_not_grow(size, client, record, librarian, fak
     client.force_login(librarian)
     with django_assert_num_queries(6):
         assert client.get(reverse("deposit:job-list")).status_code == 200
+
+
+def test_record_page_include_offers_deposit_to_the_records_librarians_only(rf, record, repository, librarian,  # noqa: F811
+                                                                           institution):  # noqa: F811
+    deposit_jobs_queue(record_ids=[record.pk], repository_id=repository.pk, actor=librarian)
+
+    def render(user):
+        request = rf.get(record.get_absolute_url())
+        request.user = user
+        return render_to_string("metadata/deposit/_record_deposit.html", {"record": record}, request=request)
+
+    html = render(librarian)
+    assert reverse("deposit:record-deposit", args=[record.pk]) in html
+    assert f'<option value="{repository.pk}">Test inveniordm</option>' in html
+    assert 'data-job="' in html and "queued" in html
+    assert render(user_with_role(Role.RESEARCHER, institution=institution)).strip() == ""
+    assert render(AnonymousUser()).strip() == ""
+
+
+def test_demo_has_a_repository_per_protocol_pointing_at_the_fakes(db):
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    demo = {r.kind: r for r in Repository.objects.filter(institution__code="9000000001")}
+    assert sorted(demo) == ["dataverse", "inveniordm", "sword2"]
+    assert demo["sword2"].base_url == "http://127.0.0.1:8702" and demo["sword2"].package == "jpcoar_zip"
+    assert demo["inveniordm"].secret() == "demo-invenio-token"
