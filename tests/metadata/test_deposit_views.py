@@ -150,3 +150,13 @@ def test_demo_has_a_repository_per_protocol_pointing_at_the_fakes(db):
     assert sorted(demo) == ["dataverse", "inveniordm", "sword2"]
     assert demo["sword2"].base_url == "http://127.0.0.1:8702" and demo["sword2"].package == "jpcoar_zip"
     assert demo["inveniordm"].secret() == "demo-invenio-token"
+
+
+def test_job_page_speaks_the_librarians_language(client, record, repository, librarian):  # noqa: F811
+    [job], _ = deposit_jobs_queue(record_ids=[record.pk], repository_id=repository.pk, actor=librarian)
+    librarian.preferred_language = "ja"
+    librarian.save(update_fields=["preferred_language"])
+    client.force_login(librarian)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert all(text in page for text in ("リポジトリ登録", "待機中", "未開始", "試行回数", "登録を再試行"))
+    assert client.get(reverse("deposit:job-progress"), {"id": job.pk}).json()["jobs"][0]["state_label"] == "待機中"
