@@ -109,8 +109,9 @@ def _succeed(job: DepositJob, *, landing_url: str, doi: str) -> None:
     with transaction.atomic():
         now = timezone.now()
         record = ManagedData.objects.select_for_update(of=("self",)).get(pk=job.record_id)
-        record.doi = doi or record.doi
-        record.repository_url = f"https://doi.org/{doi}" if doi else landing_url
+        if doi or not record.doi:  # a DOI from an earlier deposit stays the record's link
+            record.doi = doi
+            record.repository_url = f"https://doi.org/{doi}" if doi else landing_url
         record.repository_info_ja = record.repository_info_ja or job.repository.name_ja
         record.repository_info_en = record.repository_info_en or job.repository.name_en
         record.datestamp = record.updated_at = now

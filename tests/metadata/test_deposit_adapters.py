@@ -72,3 +72,15 @@ def test_sword_zip_package_carries_valid_jpcoar_and_the_files(official_schemas, 
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         assert sorted(archive.namelist()) == ["data/metadata.json", "jpcoar.xml"]
         assert_valid(official_schemas["jpcoar_2.0"], archive.read("jpcoar.xml"))
+
+
+def test_a_doi_from_one_repository_stays_the_records_link_after_a_deposit_without_doi(
+        fakes, record, librarian, institution, django_capture_on_commit_callbacks):  # noqa: F811
+    for kind in ("inveniordm", "sword2"):
+        repository = make_repository(kind, fakes[kind], institution)
+        with django_capture_on_commit_callbacks(execute=True):
+            deposit_jobs_queue(record_ids=[record.pk], repository_id=repository.pk, actor=librarian)
+    record.refresh_from_db()
+    [remote] = fakes["inveniordm"].published()
+    assert (record.doi, record.repository_url) == (remote["doi"], f"https://doi.org/{remote['doi']}")
+    assert DepositJob.objects.filter(state="succeeded").count() == 2
