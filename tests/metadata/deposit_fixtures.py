@@ -10,14 +10,11 @@ import sys
 import pytest
 from django.conf import settings
 
-from dmp.models import Project
 from metadata.deposit.models import Repository
 from metadata.models import ManagedData
-from metadata.services import managed_data_create, managed_data_transition
-from policy.models import FundingProgram
 from portal.models import Role
 from tests.conftest import database_url
-from tests.factories import FunderFactory, InstitutionFactory, user_with_role
+from tests.factories import InstitutionFactory, ProjectFactory, make_record, user_with_role
 from tests.fakes.dataverse import FakeDataverse
 from tests.fakes.inveniordm import FakeInvenioRDM
 from tests.fakes.sword import FakeSword
@@ -62,19 +59,9 @@ def librarian(institution):
 
 
 def published_record(institution, librarian, **fields) -> ManagedData:
-    """A record taken through create → submit → publish by our services."""
-    n = next(_numbers)
-    pi = user_with_role(Role.RESEARCHER, institution=institution)
-    program = FundingProgram.objects.create(funder=FunderFactory(), name_ja=f"プログラム{n}")
-    project = Project.objects.create(institution=institution, program=program, grant_number=f"JP24K{n:05d}",
-                                     name_en="Test project", research_field="189", pi=pi)
-    data = {"title_ja": f"テストデータ{n}", "title_en": f"Test data {n}", "description_en": "Data for a deposit test.",
-            "license": "CCBY", "access_right": "open access", "citation_en": "Test (2026) Test data",
-            "hosting_institution_en": "Test University", "contact_email": "rdm@example.ac.jp", **fields}
-    record = managed_data_create(project=project, actor=pi, data=data, people=[
-        {"kind": "creator", "name_en": "Hanako Kenkyu"}, {"kind": "data_manager", "name_en": "Hanako Kenkyu"}])
-    managed_data_transition(record_id=record.pk, action="submit", actor=pi)
-    return managed_data_transition(record_id=record.pk, action="publish", actor=librarian)
+    """A record of a new project of `institution`, published by `librarian` through our services."""
+    return make_record(project=ProjectFactory(institution=institution), status="published", librarian=librarian,
+                       title_en=f"Test data {next(_numbers)}", **fields)
 
 
 @pytest.fixture

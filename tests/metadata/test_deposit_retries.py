@@ -60,8 +60,9 @@ def test_refused_credentials_fail_at_once_with_a_plain_reason(deposit_worker, fa
     assert job.last_error == (
         "The repository “Test inveniordm” refused our credentials (HTTP 401). Ask an operator to check its token "
         "or password in the admin site, then retry.")
+    before = (record.repository_url, record.doi, record.datestamp)
     record.refresh_from_db()
-    assert (record.repository_url, record.doi) == ("", "")
+    assert (record.repository_url, record.doi, record.datestamp) == before
 
 
 @pytest.mark.parametrize(("mode", "message"), [
