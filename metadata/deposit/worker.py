@@ -14,7 +14,7 @@ from metadata.models import ManagedData
 
 from . import payload
 from .adapters import adapter_for
-from .http import PermanentError, TransientError
+from .http import PermanentError, TransientError, unreadable
 from .models import DepositJob
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ def deposit_job_run(*, job_id: int) -> float | None:
                     adapter.publish(job.remote)
                     _store_step(job, step)
             identifier = adapter.identify(job.remote)
+            if not identifier.landing_url.startswith(("https://", "http://")):
+                raise unreadable()  # never link a page to anything but a web address
         except TransientError as exc:
             return _defer(job, exc)
         except PermanentError as exc:
