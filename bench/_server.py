@@ -50,11 +50,23 @@ def start_server(workers: int = 1) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the server did not answer")
 
 
+def _family(pid: int) -> list[int]:
+    return [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def cpu_s(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children."""
+    ticks = 0
+    for p in _family(pid):
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> tuple[float, float]:
     """(current, peak) resident memory of a process and its children, in MB."""
     current = peak = 0.0
-    pids = [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    for p in pids:
+    for p in _family(pid):
         status = dict(line.split(":", 1) for line in Path(f"/proc/{p}/status").read_text().splitlines() if ":" in line)
         current += int(status["VmRSS"].split()[0]) / 1024
         peak += int(status["VmHWM"].split()[0]) / 1024

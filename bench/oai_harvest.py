@@ -7,12 +7,13 @@ Prints records_per_s, peak_rss_mb, queries_per_page, total_s (and a few more) as
 
 import datetime
 import http.client
+import os
 import re
 import sys
 import time
 import urllib.parse
 
-from _server import django_setup, rss_mb, start_server
+from _server import cpu_s, django_setup, rss_mb, start_server
 
 BENCH_GRANT = "JPBENCH0001"
 BATCH = 5000
@@ -74,18 +75,17 @@ def ensure_records(n: int) -> None:
             cursor.execute("ANALYZE")
 
 
-def queries_per_page(pages: int = 3) -> list[int]:
-    """Queries of the first pages, in-process (the server runs the same code)."""
+def queries_per_page(requests: list[dict]) -> list[int]:
+    """Queries of these requests, run in-process (the server runs the same code)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client, counts, params = Client(), [], {"verb": "ListRecords", "metadataPrefix": "jpcoar_2.0"}
-    for _ in range(pages):
+    client, counts = Client(), []
+    for params in requests:
         with CaptureQueriesContext(connection) as queries:
-            body = client.get("/oai", params).content
+            client.get("/oai", params)
         counts.append(len(queries))
-        params = {"verb": "ListRecords", "resumptionToken": re.search(rb"<resumptionToken[^>]*>([^<]+)<", body)[1]}
     return counts
 
 
@@ -99,13 +99,12 @@ def main() -> int:
     print(f"database={settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
     ensure_records(n)
     public = ManagedData.objects.public().count()
-    counts = queries_per_page()
     server, base = start_server()
     try:
         connection = http.client.HTTPConnection(urllib.parse.urlsplit(base).netloc, timeout=120)
         query = "verb=ListRecords&metadataPrefix=jpcoar_2.0"
-        harvested, times, rss = 0, [], []
-        started = time.perf_counter()
+        harvested, times, rss, tokens = 0, [], [], []
+        started, server_cpu = time.perf_counter(), cpu_s(server.pid)
         while True:
             t = time.perf_counter()
             connection.request("GET", f"/oai?{query}")
@@ -116,8 +115,10 @@ def main() -> int:
             token = re.search(rb"<resumptionToken[^>]*>([^<]+)</resumptionToken>", body)
             if not token:
                 break
-            query = "verb=ListRecords&resumptionToken=" + urllib.parse.quote(token[1].decode())
+            tokens.append(token[1].decode())
+            query = "verb=ListRecords&resumptionToken=" + urllib.parse.quote(tokens[-1])
         total = time.perf_counter() - started
+        server_cpu = cpu_s(server.pid) - server_cpu
         peak = rss_mb(server.pid)[1]
     finally:
         server.terminate()
@@ -125,6 +126,9 @@ def main() -> int:
     if harvested != public or not times:
         print(f"error=harvested {harvested} records of {public}", file=sys.stderr)
         return 1
+    # the first page (with its count), the second, one in the middle and the last
+    counts = queries_per_page([{"verb": "ListRecords", "metadataPrefix": "jpcoar_2.0"}] + [
+        {"verb": "ListRecords", "resumptionToken": t} for t in (tokens[0], tokens[len(tokens) // 2], tokens[-1])])
     tenth = max(1, len(times) // 10)
     print(f"records={harvested}")
     print(f"pages={len(times)}")
@@ -136,9 +140,12 @@ def main() -> int:
     print(f"rss_at_half_mb={rss[len(rss) // 2]:.1f}")
     print(f"rss_after_last_page_mb={rss[-1]:.1f}")
     print(f"queries_per_page={counts[-1]}")
-    print(f"queries_first_pages={','.join(map(str, counts))}")
+    print(f"queries_first_second_middle_last_page={','.join(map(str, counts))}")
     print(f"first_tenth_page_ms={1000 * sum(times[:tenth]) / tenth:.1f}")
     print(f"last_tenth_page_ms={1000 * sum(times[-tenth:]) / tenth:.1f}")
+    print(f"server_cpu_s={server_cpu:.2f}")
+    print(f"records_per_server_cpu_s={harvested / server_cpu:.0f}")  # what one free core would serve
+    print(f"load_average_1m={os.getloadavg()[0]:.2f}")
     return 0
 
 

@@ -2,14 +2,16 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from policy.models import FundingProgram
-from portal.i18n import pick
-from portal.models import Department, Institution
+from portal.i18n import current_language, pick
+from portal.models import Department, Funder, Institution
 
-from .querysets import ProjectQuerySet
+from .querysets import DMPQuerySet, ProjectQuerySet
 
 grant_number_validator = RegexValidator(
     r"^JP[A-Z0-9]+$",
@@ -124,3 +126,303 @@ class ProjectMember(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+
+class QuestionType(models.TextChoices):
+    TEXT = "text", _("Text")
+    LONG_TEXT = "long_text", _("Long text")
+    CHOICE = "choice", _("Single choice")
+    MULTI_CHOICE = "multi_choice", _("Multiple choice")
+    DATE = "date", _("Date")
+    NUMBER = "number", _("Number")
+    YES_NO = "yes_no", _("Yes/no")
+    MANAGED_DATA = "managed_data", _("Managed-data table")
+
+
+class DMPTemplate(models.Model):
+    """A DMP form (様式) of a funder or an institution, in a version. A published version never changes:
+    editing it makes the next version, and DMPs keep the version they were written on."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    key = models.SlugField(_("key"), max_length=60,
+                           help_text=_("Stable name shared by every version, e.g. jsps-kakenhi."))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    title_ja = models.CharField(_("template title (Japanese)"), max_length=300)
+    title_en = models.CharField(_("template title (English)"), max_length=300, blank=True)
+    description_ja = models.TextField(_("template description (Japanese)"), blank=True)
+    description_en = models.TextField(_("template description (English)"), blank=True)
+    funder = models.ForeignKey(
+        Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="dmp_templates",
+        verbose_name=_("owning funder"),
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="dmp_templates",
+        verbose_name=_("owning institution"),
+    )
+    programs = models.ManyToManyField(
+        FundingProgram, blank=True, related_name="dmp_templates", verbose_name=_("programs served")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("DMP template")
+        verbose_name_plural = _("DMP templates")
+        ordering = ["key", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="dmp_template_unique_version"),
+            models.CheckConstraint(
+                condition=Q(funder__isnull=True) | Q(institution__isnull=True),
+                name="dmp_template_one_owner",
+                violation_error_message=_("A template belongs to a funder or to an institution, not both."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} v{self.version}"
+
+    @property
+    def title(self) -> str:
+        return pick(self, "title")
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class TemplateSection(models.Model):
+    template = models.ForeignKey(
+        DMPTemplate, on_delete=models.CASCADE, related_name="sections", verbose_name=_("template")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title_ja = models.CharField(_("section title (Japanese)"), max_length=300)
+    title_en = models.CharField(_("section title (English)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("template section")
+        verbose_name_plural = _("template sections")
+        ordering = ["template", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return pick(self, "title")
+
+
+class TemplateQuestion(models.Model):
+    """One question. `project_field` questions are answered by the project itself (grant number, names,
+    people); `managed_data` questions list the project's managed-data records, `columns` naming the
+    record attributes shown (each a common metadata element)."""
+
+    section = models.ForeignKey(
+        TemplateSection, on_delete=models.CASCADE, related_name="questions", verbose_name=_("section")
+    )
+    key = models.SlugField(_("key"), max_length=60,
+                           help_text=_("Unique within the template; answers are stored by it."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    type = models.CharField(_("type"), max_length=16, choices=QuestionType.choices, default=QuestionType.TEXT)
+    label_ja = models.CharField(_("question (Japanese)"), max_length=500)
+    label_en = models.CharField(_("question (English)"), max_length=500, blank=True)
+    guidance_ja = models.TextField(_("guidance (Japanese)"), blank=True)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    options = models.JSONField(
+        _("options"), default=list, blank=True,
+        help_text=_("For choices: a list of {\"value\", \"label_ja\", \"label_en\"}."),
+    )
+    columns = models.JSONField(
+        _("columns"), default=list, blank=True,
+        help_text=_("For a managed-data table: a list of {\"field\", \"label_ja\", \"label_en\", \"element\"}."),
+    )
+    project_field = models.CharField(_("answered by the project's"), max_length=30, blank=True)
+    element = models.CharField(_("common metadata element"), max_length=20, blank=True)
+    madmp = models.CharField(_("maDMP property"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("template question")
+        verbose_name_plural = _("template questions")
+        ordering = ["section", "position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return pick(self, "label")
+
+    @property
+    def guidance(self) -> str:
+        return pick(self, "guidance")
+
+    def option_label(self, value) -> str:
+        """The label of a choice value in the active language (the value itself if unknown)."""
+        order = ("label_en", "label_ja") if current_language() == "en" else ("label_ja", "label_en")
+        for option in self.options:
+            if option["value"] == value:
+                return option.get(order[0]) or option.get(order[1]) or str(value)
+        return str(value)
+
+
+class DMPStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DMP(models.Model):
+    """The data management plan of a project: the template version it is written on, its current
+    answers and review state. Its dataset rows are the project's managed-data records."""
+
+    Status = DMPStatus
+
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="dmp", verbose_name=_("project"))
+    template = models.ForeignKey(
+        DMPTemplate, on_delete=models.PROTECT, related_name="dmps", verbose_name=_("template version")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=DMPStatus.choices, default=DMPStatus.DRAFT)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True,
+                             help_text=_("Leave empty to use the project's name."))
+    approved_version = models.ForeignKey(
+        "DMPVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("version in force"),
+        help_text=_("The last approved version; it stays in force while a revision is under way."),
+    )
+    external_id = models.CharField(_("maDMP identifier"), max_length=300, blank=True)
+    external_id_type = models.CharField(_("maDMP identifier type"), max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
+
+    objects = DMPQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["approved_version"])
+
+    # The review state machine: (from, action) -> to. dmp_transition applies it; templates show its buttons.
+    TRANSITIONS = {
+        (DMPStatus.DRAFT, "submit"): DMPStatus.SUBMITTED,
+        (DMPStatus.CHANGES_REQUESTED, "submit"): DMPStatus.SUBMITTED,
+        (DMPStatus.SUBMITTED, "request_changes"): DMPStatus.CHANGES_REQUESTED,
+        (DMPStatus.SUBMITTED, "approve"): DMPStatus.APPROVED,
+        (DMPStatus.APPROVED, "revise"): DMPStatus.DRAFT,
+        (DMPStatus.DRAFT, "withdraw"): DMPStatus.WITHDRAWN,
+        (DMPStatus.SUBMITTED, "withdraw"): DMPStatus.WITHDRAWN,
+        (DMPStatus.CHANGES_REQUESTED, "withdraw"): DMPStatus.WITHDRAWN,
+    }
+    EDITABLE = (DMPStatus.DRAFT, DMPStatus.CHANGES_REQUESTED)
+
+    class Meta:
+        verbose_name = _("data management plan")
+        verbose_name_plural = _("data management plans")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="dmp_status_submitted"),
+            models.Index(fields=["submitted_at", "id"], name="dmp_queue_order"),
+            models.Index(fields=["-updated_at", "-id"], name="dmp_list_order"),
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    def get_absolute_url(self):
+        return reverse("dmp:dmp-detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.project.name
+
+    @property
+    def editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def in_revision(self) -> bool:
+        """An approved DMP being revised: its approved version stays in force."""
+        return self.approved_version_id is not None and self.status != DMPStatus.APPROVED
+
+    def actions(self) -> list[str]:
+        return [action for (state, action) in self.TRANSITIONS if state == self.status]
+
+
+class DMPVersion(models.Model):
+    """An immutable snapshot taken at each submission: the answers, the project block and the dataset
+    rows exactly as submitted."""
+
+    dmp = models.ForeignKey(DMP, on_delete=models.CASCADE, related_name="versions", verbose_name=_("DMP"))
+    number = models.PositiveIntegerField(_("version"))
+    template = models.ForeignKey(DMPTemplate, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("template version"))
+    answers = models.JSONField(_("answers"), default=dict)
+    project_snapshot = models.JSONField(_("project"), default=dict)
+    datasets = models.JSONField(_("dataset rows"), default=list)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("submitted by"))
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("DMP version")
+        verbose_name_plural = _("DMP versions")
+        ordering = ["dmp", "number"]
+        constraints = [models.UniqueConstraint(fields=["dmp", "number"], name="dmp_version_unique_number")]
+
+    def __str__(self):
+        return f"{self.dmp_id} v{self.number}"
+
+
+class DMPTransition(models.Model):
+    """One review-state transition: who, when, from, to, the message, and the version it concerned."""
+
+    dmp = models.ForeignKey(DMP, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("DMP"))
+    version = models.ForeignKey(DMPVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="transitions",
+                                verbose_name=_("version"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("actor"))
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(_("from"), max_length=20, choices=DMPStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=DMPStatus.choices)
+    message = models.TextField(_("message"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("DMP transition")
+        verbose_name_plural = _("DMP transitions")
+        ordering = ["dmp", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.dmp_id}: {self.from_status} → {self.to_status}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on one question of one submitted version; resolvable."""
+
+    version = models.ForeignKey(DMPVersion, on_delete=models.CASCADE, related_name="comments",
+                                verbose_name=_("version"))
+    question_key = models.SlugField(_("question"), max_length=60)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("author"))
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("resolved by"))
+
+    class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+        ordering = ["version", "created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:60]
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None

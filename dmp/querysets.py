@@ -30,3 +30,32 @@ class ProjectQuerySet(models.QuerySet):
     def _memberships(self, user):
         member_model = self.model._meta.get_field("members").related_model
         return member_model.objects.filter(project=OuterRef("pk"), user=user)
+
+
+class DMPQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A DMP is seen by whoever sees its project (design.md §3, DMP row)."""
+        project_model = self.model._meta.get_field("project").related_model
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(project__in=project_model.objects.visible_to(user).values("pk"))
+
+    def editable_by(self, user):
+        """DMPs whose project `user` leads or may edit as a member."""
+        if not user.is_authenticated:
+            return self.none()
+        member_model = self.model._meta.get_field("project").related_model._meta.get_field("members").related_model
+        return self.filter(
+            Q(project__pi=user)
+            | Exists(member_model.objects.filter(project=OuterRef("project"), user=user, can_edit=True))
+        )
+
+    def reviewable_by(self, user):
+        """DMPs of the institutions where `user` is a reviewer."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(project__institution__in=institution_ids_for(user, Role.REVIEWER))

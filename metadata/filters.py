@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dmp.models import ResearchField
 from policy.models import FundingProgram
@@ -35,7 +36,8 @@ class ManagedDataFilter(django_filters.FilterSet):
                                                min_value=0)
     sort = django_filters.OrderingFilter(
         fields=(("updated_at", "updated"), ("title_ja", "title"), ("issued_date", "issued")),
-        field_labels={"updated_at": _("Last changed"), "title_ja": _("Title"), "issued_date": _("Date issued")},
+        field_labels={"updated_at": _("Last changed"), "title_ja": pgettext_lazy("managed data", "Title"),
+                      "issued_date": _("Date issued")},
         label=_("Sort by"),
     )
 

@@ -3,6 +3,7 @@ URIs the export formats need."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dmp.models import ResearchField
 
@@ -155,7 +156,7 @@ class DataManagerType(models.TextChoices):
 class Status(models.TextChoices):
     """Curation states: draft → submitted → (returned → submitted)* → published → withdrawn."""
 
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("curation state", "Draft")
     SUBMITTED = "submitted", _("Submitted for curation")
     RETURNED = "returned", _("Returned to the researcher")
     PUBLISHED = "published", _("Published")

@@ -1,11 +1,15 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.i18n import pick
 from portal.models import Funder, Institution
+
+from .querysets import DataPolicyQuerySet
 
 funding_stream_code_validator = RegexValidator(
     r"^[A-Za-z0-9]{0,5}$",
@@ -78,7 +82,7 @@ class DataPolicy(models.Model):
     """An institution's research-data policy (データポリシー)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("policy state", "Draft")
         ADOPTED = "adopted", _("Adopted")
         SUPERSEDED = "superseded", _("Superseded")
 
@@ -95,6 +99,7 @@ class DataPolicy(models.Model):
     summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
 
+    objects = DataPolicyQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -116,6 +121,17 @@ class DataPolicy(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("policy:data-policy-detail", args=[self.pk])
+
     @property
     def title(self) -> str:
         return pick(self, "title")
+
+    @property
+    def summary(self) -> str:
+        return pick(self, "summary")
+
+    @property
+    def document_link(self) -> str:
+        return self.document.url if self.document else self.document_url

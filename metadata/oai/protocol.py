@@ -224,6 +224,8 @@ def _list(body, args: dict, verb: str) -> str:
             if state.get("verb") != verb:
                 raise BadToken("issued for another verb")
             args = state["args"]
+            if not isinstance(args, dict) or not isinstance(args.get("metadataPrefix"), str):
+                raise BadToken("malformed")  # e.g. a token of an older version of this code
             after, cursor, total = int(state["after"]), int(state["cursor"]), int(state["total"])
         except (BadToken, KeyError, TypeError, ValueError):
             raise OAIError("badResumptionToken", "The resumption token is invalid or has expired.") from None

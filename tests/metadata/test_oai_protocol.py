@@ -263,6 +263,11 @@ def test_bad_resumption_token_tampered_foreign_or_expired(client, demo, settings
         def timestamp(self):
             return signing.b62_encode(int(time.time()) - settings.OAI_TOKEN_TTL - 60)
 
+    for state in ({"verb": "ListRecords"}, {"verb": "ListRecords", "args": [], "after": 0, "cursor": 0, "total": 1},
+                  {"verb": "ListRecords", "args": {"set": "funder"}, "after": 0, "cursor": 0, "total": 1},
+                  {"verb": "ListRecords", "args": {"metadataPrefix": "oai_dc"}, "after": "x", "cursor": 0, "total": 1}):
+        signed_but_malformed = signing.dumps(state, salt=SALT, compress=True)
+        assert oai_error(client, verb="ListRecords", resumptionToken=signed_but_malformed) == "badResumptionToken"
     expired = DayOldSigner(salt=SALT).sign_object(
         {"verb": "ListRecords", "args": {"metadataPrefix": "oai_dc"}, "after": 0, "cursor": 2, "total": 9},
         compress=True)

@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connections, transaction
 from django.forms.models import model_to_dict
 from openpyxl import load_workbook
 
@@ -11,9 +12,10 @@ from metadata.models import ManagedData, RecordPerson
 from metadata.sheet.columns import COLUMNS
 from metadata.sheet.models import SheetImport
 from metadata.sheet.selectors import sheet_records
-from metadata.sheet.services import sheet_export_csv, sheet_export_xlsx, sheet_import_file
+from metadata.sheet.services import _ProgressReporter, sheet_export_csv, sheet_export_xlsx, sheet_import_file
 from portal.models import User
 from tests.conftest import wait_for
+from tests.factories import UserFactory
 
 pytest_plugins = ["tests.metadata.oai_fixtures"]
 
@@ -197,6 +199,20 @@ def test_import_creates_drafts_and_updates_editable_records_by_data_no(demo):
     assert "新しいデータ1" in created.search_text
 
 
+def test_updating_people_keeps_what_the_sheet_does_not_show(demo):
+    user = _user(language="en")
+    draft = ManagedData.objects.get(status="draft")
+    rows = _csv_rows(sheet_export_csv(records=sheet_records(user=user, project_id=draft.project_id, status="draft"),
+                                      language="en"))
+    _set(rows, 3, "creator_numbers", "11112222")
+    _set(rows, 3, "data_managers", "管理 三郎|Saburo Kanri")
+    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
+    assert result.ok and len(result.updated) == 1
+    people = [(p.kind, p.name_en, p.erad_researcher_number, p.affiliation_en) for p in draft.people.all()]
+    assert people == [("creator", "Hanako Kenkyu", "11112222", "Toto University"),
+                      ("data_manager", "Saburo Kanri", "", "")]
+
+
 def test_changing_a_published_record_is_refused_and_nothing_saved(demo):
     user = _user(language="en")
     published = ManagedData.objects.filter(status="published", created_by=user).first()
@@ -315,3 +331,32 @@ def test_api_import_and_export(client, demo):
     export = client.get("/api/v1/sheet/export/", {"file": "xlsx"})
     assert export.status_code == 200
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_sheet_pages_show_the_forms_and_a_running_job(client, demo):
+    user = _user(language="en")
+    client.force_login(user)
+    page = client.get("/data/sheet/").content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'name="upload"' in page and 'name="file"' in page
+    job = SheetImport.objects.create(user=user, filename="big.csv", content=b"", total_rows=4000,
+                                     processed_rows=1000, status=SheetImport.Status.RUNNING)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert '<progress id="progress" max="100" value="25">' in page
+    assert 'http-equiv="refresh"' in page
+
+
+@pytest.mark.postgres
+def test_job_progress_shows_while_the_import_transaction_is_open(transactional_db):
+    job = SheetImport.objects.create(user=UserFactory(), filename="big.csv", content=b"", total_rows=2000)
+    reporter = _ProgressReporter(job.pk)
+    observer = connections.create_connection("default")
+    try:
+        with transaction.atomic():
+            ManagedData.objects.exists()  # the import's transaction is open
+            reporter(1500)
+            with observer.cursor() as cursor:
+                cursor.execute("SELECT processed_rows FROM sheet_sheetimport WHERE id = %s", [job.pk])
+                assert cursor.fetchone()[0] == 1500
+    finally:
+        reporter.close()
+        observer.close()

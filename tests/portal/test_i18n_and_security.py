@@ -63,3 +63,16 @@ def test_every_shipped_japanese_message_is_translated():
         if not e.obsolete and (not (e.msgstr or any(e.msgstr_plural.values())) or "fuzzy" in e.flags)
     ]
     assert untranslated == []
+
+
+def test_a_message_means_the_same_in_every_catalogue():
+    """Django merges the apps' catalogues, so one msgid translated two ways would show the wrong one
+    somewhere; distinct meanings need a context (pgettext)."""
+    files = [settings.BASE_DIR / "locale/ja/LC_MESSAGES/django.po",
+             *settings.BASE_DIR.glob("*/locale/ja/LC_MESSAGES/django.po")]
+    translations: dict[tuple, set] = {}
+    for f in files:
+        for e in polib.pofile(str(f)):
+            if not e.obsolete:
+                translations.setdefault((e.msgctxt, e.msgid), set()).add(e.msgstr or e.msgstr_plural.get(0))
+    assert {k: v for k, v in translations.items() if len(v) > 1} == {}

@@ -15,6 +15,7 @@ class Command(BaseCommand):
         programs = policy_demo.load(self.stdout)
         projects = dmp_demo.load(self.stdout, programs)
         metadata_demo.load(self.stdout, projects)
+        dmp_demo.load_dmps(self.stdout, projects)
         deposit_demo.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo accounts (sign in at /accounts/login/):"))
         for email, role, password in accounts:

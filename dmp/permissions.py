@@ -1,0 +1,71 @@
+"""Who may do what with a DMP. Reading is `DMP.objects.visible_to`; these predicates decide actions."""
+
+from portal.models import Role
+from portal.permissions import has_role
+
+from .models import DMP, ReviewComment
+
+
+def is_dmp_editor(user, dmp: DMP) -> bool:
+    """The project's PI and the members who may edit."""
+    return DMP.objects.editable_by(user).filter(pk=dmp.pk).exists()
+
+
+def can_review_dmp(user, dmp: DMP) -> bool:
+    """Research-office reviewers of the DMP's institution (and operators)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or has_role(user, Role.REVIEWER, institution=dmp.project.institution_id)
+
+
+def can_edit_dmp(user, dmp: DMP) -> bool:
+    return dmp.editable and is_dmp_editor(user, dmp)
+
+
+def can_submit_dmp(user, dmp: DMP) -> bool:
+    return is_dmp_editor(user, dmp)
+
+
+def can_withdraw_dmp(user, dmp: DMP) -> bool:
+    return is_dmp_editor(user, dmp)
+
+
+def can_revise_dmp(user, dmp: DMP) -> bool:
+    return is_dmp_editor(user, dmp)
+
+
+def can_approve_dmp(user, dmp: DMP) -> bool:
+    return can_review_dmp(user, dmp)
+
+
+def can_request_changes_dmp(user, dmp: DMP) -> bool:
+    return can_review_dmp(user, dmp)
+
+
+def can_comment_dmp(user, dmp: DMP) -> bool:
+    return can_review_dmp(user, dmp)
+
+
+def can_edit_project(user, dmp: DMP) -> bool:
+    """The project block (names, period, contributors) is part of the plan: editable with the answers."""
+    return can_edit_dmp(user, dmp)
+
+
+def can_resolve_comment(user, comment: ReviewComment) -> bool:
+    dmp = comment.version.dmp
+    return can_review_dmp(user, dmp) or is_dmp_editor(user, dmp)
+
+
+ACTION_PERMISSIONS = {
+    "submit": can_submit_dmp,
+    "withdraw": can_withdraw_dmp,
+    "revise": can_revise_dmp,
+    "approve": can_approve_dmp,
+    "request_changes": can_request_changes_dmp,
+}
+
+
+def allowed_actions(user, dmp: DMP) -> list[str]:
+    """The transitions the state table offers now and `user` may take: the buttons a page shows."""
+    return [action for action in dmp.actions() if ACTION_PERMISSIONS[action](user, dmp)]
+

@@ -1,0 +1,25 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from . import api, views
+
+app_name = "dmp"
+
+router = DefaultRouter()
+router.register("dmps", api.DMPViewSet, basename="dmp-api")
+
+urlpatterns = [
+    path("dmps/", views.dmp_list_view, name="dmp-list"),
+    path("dmps/new/", views.dmp_create, name="dmp-create"),
+    path("dmps/review/", views.review_queue, name="dmp-review-queue"),
+    path("dmps/<int:pk>/", views.dmp_detail, name="dmp-detail"),
+    path("dmps/<int:pk>/project/", views.dmp_project_edit, name="dmp-project-edit"),
+    path("dmps/<int:pk>/edit/<int:section>/", views.dmp_edit, name="dmp-edit"),
+    path("dmps/<int:pk>/transition/", views.dmp_transition_view, name="dmp-transition"),
+    path("dmps/<int:pk>/versions/<int:number>/", views.dmp_version, name="dmp-version"),
+    path("dmps/<int:pk>/versions/<int:number>/comment/", views.comment_add, name="dmp-comment-add"),
+    path("dmps/comments/<int:pk>/resolve/", views.comment_resolve, name="dmp-comment-resolve"),
+    path("dmps/<int:pk>/diff/", views.dmp_diff, name="dmp-diff"),
+    path("dmps/<int:pk>/pdf/", views.dmp_pdf_view, name="dmp-pdf"),
+    path("api/v1/", include(router.urls)),
+]

@@ -1,0 +1,267 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .filters import DMPFilter
+from .forms import CommentForm, MemberFormSet, ProjectForm, SectionForm, TransitionForm, members_from
+from .models import DMPVersion, ReviewComment
+from .pdf import dmp_pdf
+from .permissions import (
+    allowed_actions,
+    can_comment_dmp,
+    can_edit_dmp,
+    can_edit_project,
+    can_resolve_comment,
+    can_review_dmp,
+)
+from .selectors import (
+    answer_sheet,
+    dataset_rows,
+    dmp_detail_queryset,
+    dmp_list,
+    dmp_missing_answers,
+    dmp_review_queue,
+    open_comments_by_question,
+    project_snapshot,
+    template_structure,
+    version_comments_by_question,
+    version_diff,
+)
+from .services import (
+    InvalidTransition,
+    dmp_save_answers,
+    dmp_start,
+    dmp_transition,
+    project_update,
+    review_comment_add,
+    review_comment_resolve,
+)
+
+
+def _get_dmp(request, pk):
+    return get_object_or_404(dmp_detail_queryset(user=request.user), pk=pk)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _listing(request, queryset, template_name, title):
+    filterset = DMPFilter(request.GET or None, queryset=queryset)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    return render(request, template_name, {"filter": filterset, "page": page, "query": _query_without_page(request),
+                                           "title": title})
+
+
+@login_required
+def dmp_list_view(request):
+    return _listing(request, dmp_list(user=request.user), "dmp/dmp_list.html", _("Data management plans"))
+
+
+@login_required
+def review_queue(request):
+    return _listing(request, dmp_review_queue(user=request.user), "dmp/dmp_queue.html", _("DMP review queue"))
+
+
+@login_required
+def dmp_create(request):
+    form = ProjectForm(request.POST or None, user=request.user, prefix="project")
+    members = MemberFormSet(request.POST or None, prefix="members")
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        try:
+            dmp = dmp_start(actor=request.user, project_data=form.cleaned_data, members=members_from(members))
+        except ValidationError as error:
+            form.add_error(None, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The DMP was created. Answer the questions section by section."))
+            return redirect("dmp:dmp-edit", pk=dmp.pk, section=1)
+    return render(request, "dmp/dmp_create.html", {"form": form, "members": members})
+
+
+def dmp_project_edit(request, pk):
+    dmp = _get_dmp(request, pk)
+    if not can_edit_project(request.user, dmp):
+        messages.error(request, _("This DMP cannot be edited now: only its editors can, while it is a draft or "
+                                  "has changes requested."))
+        return redirect(dmp)
+    project = dmp.project
+    form = ProjectForm(request.POST or None, instance=project, user=request.user, prefix="project")
+    initial = [{"email": m.user.email, "role": m.role, "can_edit": m.can_edit}
+               for m in project.members.select_related("user")]
+    members = MemberFormSet(request.POST or None, prefix="members", initial=initial)
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        try:
+            project_update(dmp_id=dmp.pk, actor=request.user, data=form.cleaned_data, members=members_from(members))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The project was saved."))
+            return redirect(dmp)
+    return render(request, "dmp/dmp_create.html", {"form": form, "members": members, "dmp": dmp})
+
+
+def _sheet(dmp, comments):
+    return answer_sheet(template=dmp.template, answers=dmp.answers, snapshot=project_snapshot(project=dmp.project),
+                        datasets=dataset_rows(project=dmp.project), data_model=dmp.project.managed_data.model,
+                        comments=comments)
+
+
+def dmp_detail(request, pk, transition_errors=None, transition_form=None):
+    dmp = _get_dmp(request, pk)
+    versions = list(dmp.versions.select_related("submitted_by").order_by("-number"))
+    context = {
+        "dmp": dmp, "project": dmp.project,
+        "sheet": _sheet(dmp, open_comments_by_question(dmp=dmp)),
+        "versions": versions,
+        "transitions": dmp.transitions.select_related("actor", "version").order_by("-at", "-pk"),
+        "changes": dmp.history.select_related("history_user").order_by("-history_date")[:20],
+        "actions": allowed_actions(request.user, dmp),
+        "can_edit": can_edit_dmp(request.user, dmp),
+        "can_review": can_review_dmp(request.user, dmp),
+        "missing": dmp_missing_answers(dmp=dmp) if dmp.editable else [],
+        "transition_errors": transition_errors or [],
+        "transition_form": transition_form or TransitionForm(),
+    }
+    return render(request, "dmp/dmp_detail.html", context, status=400 if transition_errors else 200)
+
+
+def dmp_edit(request, pk, section):
+    dmp = _get_dmp(request, pk)
+    if not can_edit_dmp(request.user, dmp):
+        messages.error(request, _("This DMP cannot be edited now: only its editors can, while it is a draft or "
+                                  "has changes requested."))
+        return redirect(dmp)
+    sections = template_structure(template=dmp.template)
+    if not 1 <= section <= len(sections):
+        raise Http404
+    current = sections[section - 1]
+    questions = list(current.questions.all())
+    form = SectionForm(request.POST or None, questions=questions, answers=dmp.answers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dmp_save_answers(dmp_id=dmp.pk, actor=request.user,
+                             answers={q.key: form.cleaned_data[q.key] for q in form.questions})
+        except ValidationError as error:
+            for key, errors in error.message_dict.items():
+                form.add_error(key if key in form.fields else None, errors)
+        else:
+            messages.success(request, _("Section “%(section)s” was saved.") % {"section": current.title})
+            if "next" in request.POST and section < len(sections):
+                return redirect("dmp:dmp-edit", pk=dmp.pk, section=section + 1)
+            return redirect("dmp:dmp-edit", pk=dmp.pk, section=section)
+    comments = open_comments_by_question(dmp=dmp)
+    sheet = _sheet(dmp, comments)[section - 1]
+    return render(request, "dmp/dmp_edit.html", {
+        "dmp": dmp, "project": dmp.project, "sections": sections, "section": current, "number": section,
+        "form": form, "sheet": sheet, "comments": comments, "has_next": section < len(sections),
+    })
+
+
+@require_POST
+def dmp_transition_view(request, pk):
+    dmp = _get_dmp(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return dmp_detail(request, pk, transition_errors=[_("Choose an action.")], transition_form=form)
+    action = form.cleaned_data["action"]
+    try:
+        dmp_transition(dmp_id=dmp.pk, action=action, actor=request.user, message=form.cleaned_data["message"])
+    except (InvalidTransition, PermissionDenied) as error:
+        return dmp_detail(request, pk, transition_errors=[str(error)], transition_form=form)
+    except ValidationError as error:
+        return dmp_detail(request, pk, transition_errors=error.messages, transition_form=form)
+    messages.success(request, _("Done: the DMP is now “%(state)s”.") % {
+        "state": type(dmp).objects.get(pk=dmp.pk).get_status_display()})
+    return redirect(dmp)
+
+
+def _get_version(request, pk, number):
+    dmp = _get_dmp(request, pk)
+    return dmp, get_object_or_404(DMPVersion.objects.select_related("template", "submitted_by"), dmp=dmp,
+                                  number=number)
+
+
+def dmp_version(request, pk, number, comment_form=None):
+    dmp, version = _get_version(request, pk, number)
+    sheet = answer_sheet(template=version.template, answers=version.answers, snapshot=version.project_snapshot,
+                         datasets=version.datasets, data_model=dmp.project.managed_data.model,
+                         comments=version_comments_by_question(version=version))
+    return render(request, "dmp/dmpversion_detail.html", {
+        "dmp": dmp, "version": version, "sheet": sheet, "can_comment": can_comment_dmp(request.user, dmp),
+        "comment_form": comment_form, "versions": dmp.versions.order_by("number"),
+        "can_resolve": can_review_dmp(request.user, dmp) or can_edit_dmp(request.user, dmp),
+    }, status=400 if comment_form is not None else 200)
+
+
+@require_POST
+def comment_add(request, pk, number):
+    dmp, version = _get_version(request, pk, number)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            review_comment_add(version_id=version.pk, question_key=form.cleaned_data["question_key"],
+                               actor=request.user, body=form.cleaned_data["body"])
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return dmp_version(request, pk, number, comment_form=form)
+    messages.success(request, _("Your comment was added."))
+    return redirect(f"{request.path.rsplit('/comment/', 1)[0]}/#q-{form.cleaned_data['question_key']}")
+
+
+@require_POST
+def comment_resolve(request, pk):
+    comment = get_object_or_404(
+        ReviewComment.objects.select_related("version__dmp").filter(
+            version__dmp__in=dmp_detail_queryset(user=request.user)), pk=pk)
+    if not can_resolve_comment(request.user, comment):
+        raise PermissionDenied
+    review_comment_resolve(comment_id=comment.pk, actor=request.user)
+    messages.success(request, _("The comment was marked as resolved."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = comment.version.dmp.get_absolute_url()
+    return redirect(target)
+
+
+def dmp_diff(request, pk):
+    dmp = _get_dmp(request, pk)
+    versions = list(dmp.versions.select_related("template").order_by("number"))
+    if len(versions) < 2:
+        messages.info(request, _("A comparison needs at least two submitted versions."))
+        return redirect(dmp)
+    by_number = {v.number: v for v in versions}
+    try:
+        old = by_number[int(request.GET.get("from", versions[-2].number))]
+        new = by_number[int(request.GET.get("to", versions[-1].number))]
+    except (KeyError, ValueError):
+        raise Http404 from None
+    return render(request, "dmp/dmp_diff.html", {"dmp": dmp, "old": old, "new": new, "versions": versions,
+                                                 "rows": version_diff(old=old, new=new)})
+
+
+def dmp_pdf_view(request, pk):
+    dmp = _get_dmp(request, pk)
+    language = request.GET.get("lang") if request.GET.get("lang") in ("ja", "en") else "ja"
+    version = None
+    if request.GET.get("version", "").isdigit():
+        version = get_object_or_404(DMPVersion, dmp=dmp, number=request.GET["version"])
+    pdf = dmp_pdf(dmp=dmp, version=version, language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="dmp-{dmp.project.grant_number}-{language}.pdf"'
+    return response
+
+

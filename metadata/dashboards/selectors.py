@@ -1,0 +1,358 @@
+"""Figures of the managed-data dashboards. Counts come from aggregate queries over a scope (national:
+published records; an institution's or a funder's: every record but withdrawn ones). Drill-downs list
+records through `ManagedData.objects.visible_to(user)`, so they never show a record the viewer may not see.
+
+Definitions (per project, dashboard 5): planned — every record of the project's data list but withdrawn
+ones; registered — submitted, returned or published; published; closed with a stated reason — closed
+records whose remarks (備考) say why; embargo past due — embargoed, date passed, not yet lifted. The e-Rad
+metadata counts (メタデータ件数) are the registered records by access right."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dmp.models import Project, ResearchField
+from policy.models import FundingProgram
+from portal.charts import Chart, Column, Table, fiscal_year_of, percent
+from portal.models import Funder, Institution
+
+from ..models import ManagedData
+from ..vocabularies import ACCESS_RIGHT_SLUG, PROJECT_FIELD, AccessRight, Status
+
+ACCESS_KEYS = tuple(ACCESS_RIGHT_SLUG.values())  # open, shared, closed, embargoed
+SLUG_ACCESS = {slug: value for value, slug in ACCESS_RIGHT_SLUG.items()}
+REGISTERED = (Status.SUBMITTED, Status.RETURNED, Status.PUBLISHED)
+BREAKDOWNS = {
+    "year": gettext_lazy("Fiscal year registered"),
+    "field": gettext_lazy("Research field"),
+    "funder": gettext_lazy("Funder"),
+    "program": gettext_lazy("Funding program"),
+    "institution": gettext_lazy("Institution"),
+}
+UPCOMING_EMBARGO_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: national (neither given), one institution's, or one funder's programs'."""
+
+    institution: Institution | None = None
+    funder: Funder | None = None
+
+    def records(self, records=None):
+        """`records` (all by default) narrowed to the scope."""
+        records = ManagedData.objects.all() if records is None else records
+        if self.institution:
+            return records.filter(institution=self.institution).exclude(status=Status.WITHDRAWN)
+        if self.funder:
+            return records.filter(project__program__funder=self.funder).exclude(status=Status.WITHDRAWN)
+        return records.filter(status=Status.PUBLISHED)
+
+    def project_records(self, user):
+        """Every record (but withdrawn ones) of the projects `user` may see in the scope. The viewers of a
+        scoped dashboard (its institution's admins, its funder's officers) see every project in it, and
+        operators see all, so only the national view of other users needs the projects' rule."""
+        if self.institution or self.funder:
+            return self.records()
+        records = ManagedData.objects.exclude(status=Status.WITHDRAWN)
+        if user.is_superuser:
+            return records
+        return records.filter(project__in=Project.objects.visible_to(user).values("pk"))
+
+    def projects(self, user):
+        projects = Project.objects.visible_to(user)
+        if self.institution:
+            projects = projects.filter(institution=self.institution)
+        if self.funder:
+            projects = projects.filter(program__funder=self.funder)
+        return projects
+
+    @property
+    def param(self) -> str:
+        """The scope as a query parameter of the drill-down page."""
+        if self.institution:
+            return f"institution:{self.institution.pk}"
+        return f"funder:{self.funder.code}" if self.funder else ""
+
+
+def fiscal_year_start(year: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year, 4, 1))
+
+
+def filter_records(records, *, fiscal_year=None, kind=None, funder=None):
+    """The dashboards' filters on records: registered by the end of `fiscal_year`, at institutions of
+    `kind`, under programs of `funder`."""
+    if fiscal_year:
+        records = records.filter(created_at__lt=fiscal_year_start(fiscal_year + 1))
+    if kind:
+        records = records.filter(institution__kind=kind)
+    if funder:
+        records = records.filter(project__program__funder=funder)
+    return records
+
+
+def _effective_field():
+    return Case(When(research_field=PROJECT_FIELD, then=F("project__research_field")), default=F("research_field"))
+
+
+def _access_counts() -> dict:
+    # Count columns of the dashboard index, not the id (which it lacks), so PostgreSQL reads the index alone.
+    counts = {slug: Count("access_right", filter=Q(access_right=value)) for value, slug in
+              ACCESS_RIGHT_SLUG.items()}
+    return {**counts, "total": Count("*"), "doi": Count("doi", filter=~Q(doi=""))}
+
+
+def _with_shares(row: dict) -> dict:
+    row["unset"] = row["total"] - sum(row[k] for k in ACCESS_KEYS)
+    row["doi_share"] = percent(row["doi"], row["total"])
+    return row
+
+
+def _group(records, by: str) -> list[dict]:
+    """One aggregate query: counts by access right and DOI per value of the breakdown `by` (and one
+    query naming the programs or institutions found)."""
+    counts = _access_counts()
+    if by == "year":
+        months = records.annotate(month=TruncMonth("created_at")).values("month").order_by().annotate(**counts)
+        years: dict[int, dict] = {}
+        for m in months:  # at most twelve rows per year, folded into fiscal years
+            year = fiscal_year_of(m["month"].date() if hasattr(m["month"], "date") else m["month"])
+            into = years.setdefault(year, {"key": year, "label": _("FY%(year)s") % {"year": year},
+                                           **dict.fromkeys(counts, 0)})
+            for k in counts:
+                into[k] += m[k]
+        return [years[y] for y in sorted(years)]
+    if by == "field":
+        labels = dict(ResearchField.choices)
+        rows = records.annotate(field=_effective_field()).values("field").order_by("field").annotate(**counts)
+        return [{"key": r["field"], "label": labels.get(r["field"], r["field"]), **r} for r in rows]
+    if by in ("funder", "program"):
+        # Group by the program id alone (wide name columns would make PostgreSQL sort every row), then
+        # name the programs and roll them up to funders in one small query.
+        rows = list(records.values("project__program_id").order_by().annotate(**counts))
+        programs = {p.pk: p for p in FundingProgram.objects.select_related("funder").filter(
+            pk__in=[r["project__program_id"] for r in rows])}
+        if by == "program":
+            named = [{"key": pk, "label": f"{programs[pk].funder.code} {programs[pk].name}", **r}
+                     for r in rows for pk in [r["project__program_id"]]]
+            return sorted(named, key=lambda r: r["label"])
+        funders: dict[str, dict] = {}
+        for r in rows:
+            funder = programs[r["project__program_id"]].funder
+            into = funders.setdefault(funder.code, {"key": funder.code, "label": funder.name,
+                                                    **dict.fromkeys(counts, 0)})
+            for k in counts:
+                into[k] += r[k]
+        return [funders[code] for code in sorted(funders)]
+    rows = list(records.values("institution_id").order_by().annotate(**counts))
+    institutions = Institution.objects.in_bulk([r["institution_id"] for r in rows])
+    named = [{"key": r["institution_id"], "label": institutions[r["institution_id"]].name, **r} for r in rows]
+    return sorted(named, key=lambda r: institutions[r["key"]].code)
+
+
+def _access_columns() -> list[Column]:
+    return [Column(slug, str(AccessRight(value).label)) for value, slug in ACCESS_RIGHT_SLUG.items()]
+
+
+def records_url(scope: Scope, filters: dict, **params) -> str:
+    query = {"scope": scope.param, "fiscal_year": filters.get("fiscal_year"), "kind": filters.get("kind"),
+             "funder": filters["funder"].code if filters.get("funder") else None, **params}
+    return reverse("dashboards:records") + "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
+
+
+def managed_data_tables(*, scope: Scope, by: str = "year", fiscal_year=None, kind=None, funder=None) -> list[Table]:
+    """Dashboard 3: totals by access right with the share carrying a DOI; the breakdown `by` year, field,
+    funder, program or institution; embargo ends in the coming months."""
+    filters = {"fiscal_year": fiscal_year, "kind": kind, "funder": funder}
+    records = filter_records(scope.records(), **filters)
+    groups = [_with_shares(g) for g in _group(records, by)]
+    totals = _with_shares({k: sum(g[k] for g in groups) for k in _access_counts()})
+    access_rows = [{"access": str(AccessRight(value).label), "count": totals[slug],
+                    "share": percent(totals[slug], totals["total"])} for value, slug in ACCESS_RIGHT_SLUG.items()]
+    summary = Table(
+        name="by-access-right",
+        caption=_("Managed data by access right"),
+        columns=[Column("access", _("Access rights"), "text"), Column("count", _("Records")),
+                 Column("share", _("Share"), "percent")],
+        rows=access_rows,
+        footer={"access": _("All records"), "count": totals["total"], "share": None},
+        chart=Chart(label="access", series=("count",)),
+        links={(i, "count"): records_url(scope, filters, access=slug) for i, slug in enumerate(ACCESS_KEYS)},
+        note=_("%(doi)s of %(total)s records carry a DOI (%(share)s %%).") % {
+            "doi": totals["doi"], "total": totals["total"], "share": totals["doi_share"] or 0},
+    )
+    breakdown = Table(
+        name=f"by-{by}",
+        caption=_("Managed data by %(dimension)s") % {"dimension": str(BREAKDOWNS[by]).lower()},
+        columns=[Column("label", str(BREAKDOWNS[by]), "text"), *_access_columns(),
+                 Column("unset", _("Access rights not set")), Column("total", _("Records")),
+                 Column("doi", _("With a DOI")), Column("doi_share", _("DOI share"), "percent")],
+        rows=groups,
+        footer={"label": _("All records"), **totals},
+        chart=Chart(label="label", series=(*ACCESS_KEYS, "unset")),
+        links={(i, "total"): records_url(scope, filters, by=by, value=g["key"]) for i, g in enumerate(groups)},
+    )
+    today = timezone.localdate()
+    until = today.replace(day=1) + datetime.timedelta(days=31 * UPCOMING_EMBARGO_MONTHS)
+    months = (records.filter(access_right=AccessRight.EMBARGOED, embargo_until__gt=today, embargo_until__lt=until)
+              .annotate(month=TruncMonth("embargo_until")).values("month").order_by("month")
+              .annotate(count=Count("*")))
+    embargoes = Table(
+        name="embargo-ends",
+        caption=_("Embargo ends in the coming twelve months"),
+        columns=[Column("month", _("Month"), "text"), Column("count", _("Records"))],
+        rows=[{"month": m["month"].strftime("%Y-%m"), "count": m["count"]} for m in months],
+        chart=Chart(label="month", series=("count",)),
+        links={(i, "count"): records_url(scope, filters, embargo_month=m["month"].strftime("%Y-%m"))
+               for i, m in enumerate(months)},
+    )
+    return [summary, breakdown, embargoes]
+
+
+def visible_records(*, user, scope: Scope, params: dict):
+    """The drill-down list behind a figure: the same scope and filters, through the visibility rule."""
+    records = scope.records(ManagedData.objects.visible_to(user))
+    records = filter_records(records, fiscal_year=params.get("fiscal_year"), kind=params.get("kind"),
+                             funder=params.get("funder"))
+    if params.get("access") in SLUG_ACCESS:
+        records = records.filter(access_right=SLUG_ACCESS[params["access"]])
+    value, by = params.get("value"), params.get("by")
+    if value not in (None, "") and by in BREAKDOWNS:
+        if by == "year":
+            year = int(value)
+            records = records.filter(created_at__gte=fiscal_year_start(year),
+                                     created_at__lt=fiscal_year_start(year + 1))
+        elif by == "field":
+            records = records.annotate(field=_effective_field()).filter(field=value)
+        elif by == "funder":
+            records = records.filter(project__program__funder__code=value)
+        elif by == "program":
+            records = records.filter(project__program_id=int(value))
+        else:
+            records = records.filter(institution_id=int(value))
+    if params.get("embargo_month"):
+        start = datetime.date.fromisoformat(params["embargo_month"] + "-01")
+        records = records.filter(access_right=AccessRight.EMBARGOED, embargo_until__gt=timezone.localdate(),
+                                 embargo_until__gte=start,
+                                 embargo_until__lt=(start + datetime.timedelta(days=32)).replace(day=1))
+    if params.get("project"):
+        records = records.filter(project_id=int(params["project"]))
+    return records.select_related("project", "institution").order_by("-pk")  # newest first
+
+
+# Dashboard 5: DMP compliance and e-Rad metadata counts ----------------------------------------------
+
+def _project_counts(records_filter: Q) -> dict:
+    """Every figure of dashboard 5 as a condition on a project's records."""
+    registered = Q(status__in=REGISTERED)
+    closed = Q(access_right=AccessRight.CLOSED)
+    reason = ~Q(remarks_ja="") | ~Q(remarks_en="")
+    figures = {
+        "planned": Q(),
+        "registered": registered,
+        "published": Q(status=Status.PUBLISHED),
+        "closed_reason": closed & reason,
+        "closed_no_reason": closed & ~reason,
+        "embargo_due": Q(access_right=AccessRight.EMBARGOED, embargo_until__lte=timezone.localdate(),
+                         embargo_lifted_at=None),
+        **{f"erad_{slug}": registered & Q(access_right=value) for value, slug in ACCESS_RIGHT_SLUG.items()},
+    }
+    return {name: q & records_filter & ~Q(status=Status.WITHDRAWN) for name, q in figures.items()}
+
+
+def _subquery_count(condition: Q):
+    return Coalesce(Subquery(
+        ManagedData.objects.filter(condition, project=OuterRef("pk")).order_by().values("project")
+        .annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField()), Value(0))
+
+
+def compliance_projects(*, user, scope: Scope, fiscal_year=None, kind=None, funder=None):
+    """The projects the viewer may see in the scope, each annotated with dashboard 5's figures (each a
+    subquery on the project's records, so a page of projects costs one query)."""
+    projects = scope.projects(user).select_related("program__funder", "institution")
+    if kind:
+        projects = projects.filter(institution__kind=kind)
+    if funder:
+        projects = projects.filter(program__funder=funder)
+    records_filter = Q(created_at__lt=fiscal_year_start(fiscal_year + 1)) if fiscal_year else Q()
+    figures = _project_counts(records_filter)
+    return projects.annotate(**{name: _subquery_count(q) for name, q in figures.items()}).order_by("grant_number")
+
+
+def _compliance_totals(records) -> dict:
+    """Dashboard 5's figures over `records`, in two aggregate queries: counts by state and
+    access right (read from the dashboard index alone), then the closed and embargoed records' reasons
+    and dates."""
+    totals = dict.fromkeys(COMPLIANCE_FIGURES, 0)
+    for row in records.values("status", "access_right").order_by().annotate(n=Count("*")):
+        totals["planned"] += row["n"]
+        if row["status"] in REGISTERED:
+            totals["registered"] += row["n"]
+            if row["access_right"] in ACCESS_RIGHT_SLUG:
+                totals[f"erad_{ACCESS_RIGHT_SLUG[row['access_right']]}"] += row["n"]
+        if row["status"] == Status.PUBLISHED:
+            totals["published"] += row["n"]
+    figures = _project_counts(Q())
+    special = ("closed_reason", "closed_no_reason", "embargo_due")
+    totals.update(records.filter(access_right__in=(AccessRight.CLOSED, AccessRight.EMBARGOED)).aggregate(
+        **{name: Count("pk", filter=figures[name]) for name in special}))
+    return totals
+
+
+COMPLIANCE_FIGURES = ("planned", "registered", "published", "closed_reason", "closed_no_reason", "embargo_due",
+                      *(f"erad_{slug}" for slug in ACCESS_KEYS))
+
+
+def compliance_tables(*, user, scope: Scope, page_number=None, fiscal_year=None, kind=None, funder=None):
+    """Dashboard 5: totals over the viewer's projects and the per-project table (a page of it, or every
+    project for the CSV when `page_number` is None)."""
+    filters = {"fiscal_year": fiscal_year, "kind": kind, "funder": funder}
+    projects = compliance_projects(user=user, scope=scope, **filters)
+    totals = _compliance_totals(filter_records(scope.project_records(user), **filters))
+    labels = {
+        "planned": _("Planned in the DMP"), "registered": _("Registered"), "published": _("Published"),
+        "closed_reason": _("Closed, reason stated"), "closed_no_reason": _("Closed, no reason stated"),
+        "embargo_due": _("Embargo past due"),
+        **{f"erad_{slug}": _("e-Rad count: %(access)s") % {"access": AccessRight(value).label}
+           for value, slug in ACCESS_RIGHT_SLUG.items()},
+    }
+    summary = Table(
+        name="summary",
+        caption=_("DMP compliance of the projects you may see"),
+        columns=[Column("figure", _("Figure"), "text"), Column("count", _("Records"))],
+        rows=[{"figure": labels[name], "count": totals[name]} for name in COMPLIANCE_FIGURES[:6]],
+        chart=Chart(label="figure", series=("count",)),
+    )
+    page = None
+    if page_number is not None:
+        page = Paginator(projects, 50).get_page(page_number)
+        rows_source = page.object_list
+    else:
+        rows_source = projects.iterator(chunk_size=2000)
+    rows, links = [], {}
+    for index, project in enumerate(rows_source):
+        rows.append({"grant": project.grant_number, "name": project.name, "funder": project.program.funder.code,
+                     **{name: getattr(project, name) for name in COMPLIANCE_FIGURES}})
+        links[(index, "planned")] = records_url(scope, filters, project=project.pk)
+    per_project = Table(
+        name="projects",
+        caption=_("Per project: planned, registered and published data, and the e-Rad metadata counts"),
+        columns=[Column("grant", _("Japan Grant Number"), "text"), Column("name", _("Project"), "text"),
+                 Column("funder", _("Funder"), "text"), *(Column(name, labels[name]) for name in COMPLIANCE_FIGURES)],
+        rows=rows,
+        footer={"grant": _("All projects"), "name": "", "funder": "", **totals},
+        links=links,
+        page=page,
+        note=_("e-Rad counts are the registered records by access right, as reported to e-Rad with the annual "
+               "results (メタデータ件数)."),
+    )
+    return [summary, per_project]

@@ -1,0 +1,91 @@
+from django import forms
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Funder, Institution
+
+from .models import DataPolicy
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+class DataPolicyForm(forms.ModelForm):
+    document_url = forms.URLField(label=_("document URL"), required=False, assume_scheme="https", max_length=200)
+    error_messages = {
+        "too_large": _("The document is larger than 20 MB."),
+        "no_title": _("Give the title in Japanese or in English."),
+    }
+
+    class Meta:
+        model = DataPolicy
+        fields = ["title_ja", "title_en", "version", "document", "document_url", "summary_ja", "summary_en"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title_ja"].required = False
+        self.fields["document"].validators.append(FileExtensionValidator(["pdf", "docx", "html", "htm"]))
+        self.fields["document"].help_text = _("PDF, Word (.docx) or HTML, at most 20 MB.")
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and document.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
+        return document
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("title_ja") or cleaned.get("title_en")):
+            self.add_error("title_ja", forms.ValidationError(self.error_messages["no_title"], code="no_title"))
+        return cleaned
+
+
+class DataPolicyAdoptForm(forms.Form):
+    adopted_on = forms.DateField(
+        label=_("adopted on"), widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The date the institution adopted the policy."),
+    )
+
+
+class ProgramImportForm(forms.Form):
+    error_messages = {"too_large": _("The file is larger than 5 MB.")}
+
+    file = forms.FileField(
+        label=_("CSV file"), validators=[FileExtensionValidator(["csv"])],
+        help_text=_("UTF-8 or Shift_JIS, one row per program and fiscal year."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
+        return upload
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboards' filters. Each dashboard names the ones that apply to it; the same cleaned values go
+    to the selector that computes chart, table and CSV alike."""
+
+    fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int, required=False, empty_value=None)
+    kind = forms.ChoiceField(label=_("Kind of institution"), required=False)
+    funder = forms.ModelChoiceField(
+        label=_("Funder"), queryset=Funder.objects.all(), to_field_name="code", required=False,
+        empty_label=_("All funders"),
+    )
+
+    def __init__(self, data=None, *, fields=("fiscal_year", "kind", "funder"), years=(), fiscal_year_label=None):
+        super().__init__(data)
+        for name in list(self.fields):
+            if name not in fields:
+                del self.fields[name]
+        if "fiscal_year" in self.fields:
+            self.fields["fiscal_year"].choices = [("", fiscal_year_label or _("Latest")),
+                                                  *((y, _("FY%(year)s") % {"year": y}) for y in years)]
+        if "kind" in self.fields:
+            self.fields["kind"].choices = [("", _("All kinds")), *Institution.Kind.choices]
+
+    def filters(self) -> dict:
+        """The valid filters given (None for any not given); an invalid one is dropped and reported."""
+        if not self.is_bound:
+            return {name: None for name in self.fields}
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) or None for name in self.fields}

@@ -1,0 +1,182 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.charts import dashboard_response
+from portal.models import Institution
+
+from .forms import DashboardFilterForm, DataPolicyAdoptForm, DataPolicyForm, ProgramImportForm
+from .models import DataPolicy
+from .permissions import can_import_programs, can_manage_data_policies
+from .selectors import (
+    institution_policies,
+    institution_policy_list,
+    managed_institutions,
+    policy_adoption_tables,
+    program_requirement_list,
+    program_requirement_tables,
+    requirement_fiscal_years,
+)
+from .services import (
+    ProgramImportError,
+    data_policy_adopt,
+    data_policy_create,
+    data_policy_update,
+    program_import_csv,
+)
+
+
+def _page(request, queryset, size=50):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# Public policy pages -------------------------------------------------------------------------------
+
+def data_policy_list(request):
+    form = DashboardFilterForm(request.GET or None, fields=("kind",))
+    filters = form.filters()
+    adopted = {"yes": True, "no": False}.get(request.GET.get("adopted", ""))
+    page = _page(request, institution_policy_list(kind=filters["kind"], adopted=adopted))
+    return render(request, "policy/datapolicy_list.html", {
+        "page": page, "form": form, "query": _query_without_page(request), "adopted": adopted,
+        "managed": managed_institutions(user=request.user)[:20] if request.user.is_authenticated else [],
+    })
+
+
+def data_policy_detail(request, pk):
+    policy = get_object_or_404(DataPolicy.objects.visible_to(request.user).select_related("institution"), pk=pk)
+    manage = can_manage_data_policies(request.user, policy.institution)
+    return render(request, "policy/datapolicy_detail.html", {
+        "policy": policy, "can_manage": manage,
+        "history": policy.history.select_related("history_user") if manage else None,
+        "adopt_form": DataPolicyAdoptForm() if manage and policy.status == DataPolicy.Status.DRAFT else None,
+    })
+
+
+# Institution admins ------------------------------------------------------------------------------
+
+def _managed_institution(request, institution_id) -> Institution:
+    institution = get_object_or_404(Institution, pk=institution_id)
+    if not can_manage_data_policies(request.user, institution):
+        raise PermissionDenied
+    return institution
+
+
+@login_required
+def institution_policy_manage(request, institution_id):
+    institution = _managed_institution(request, institution_id)
+    return render(request, "policy/institution_policies.html", {
+        "institution": institution, "policies": institution_policies(user=request.user, institution=institution),
+    })
+
+
+@login_required
+def data_policy_create_view(request, institution_id):
+    institution = _managed_institution(request, institution_id)
+    form = DataPolicyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        policy = data_policy_create(institution=institution, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("The draft policy was saved."))
+        return redirect(policy)
+    return render(request, "policy/datapolicy_form.html", {"form": form, "institution": institution})
+
+
+@login_required
+def data_policy_edit(request, pk):
+    policy = get_object_or_404(DataPolicy.objects.visible_to(request.user), pk=pk)
+    if not can_manage_data_policies(request.user, policy.institution_id):
+        raise PermissionDenied
+    form = DataPolicyForm(request.POST or None, request.FILES or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data_policy_update(policy_id=policy.pk, actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The draft policy was saved."))
+            return redirect(policy)
+    return render(request, "policy/datapolicy_form.html",
+                  {"form": form, "institution": policy.institution, "policy": policy})
+
+
+@login_required
+@require_POST
+def data_policy_adopt_view(request, pk):
+    policy = get_object_or_404(DataPolicy.objects.visible_to(request.user), pk=pk)
+    form = DataPolicyAdoptForm(request.POST)
+    if form.is_valid():
+        try:
+            data_policy_adopt(policy_id=policy.pk, actor=request.user, adopted_on=form.cleaned_data["adopted_on"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The policy is adopted; the previous one is superseded."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, _("Adoption date: %(error)s") % {"error": message})
+    return redirect(policy)
+
+
+# Programs ----------------------------------------------------------------------------------------
+
+def program_list(request):
+    form = DashboardFilterForm(request.GET or None, fields=("fiscal_year", "funder"),
+                               years=requirement_fiscal_years(), fiscal_year_label=_("All years"))
+    dmp_required = request.GET.get("dmp_required") if request.GET.get("dmp_required") in ("yes", "partly", "no") \
+        else None
+    page = _page(request, program_requirement_list(**form.filters(), dmp_required=dmp_required))
+    return render(request, "policy/programrequirement_list.html",
+                  {"page": page, "form": form, "query": _query_without_page(request)})
+
+
+@login_required
+def program_import(request):
+    if not can_import_programs(request.user):
+        raise PermissionDenied
+    form = ProgramImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = program_import_csv(raw=form.cleaned_data["file"].read(), actor=request.user)
+        except ProgramImportError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _(
+                "Imported %(rows)s rows: %(created)s programs created, %(updated)s updated; "
+                "%(req_created)s requirements created, %(req_updated)s updated."
+            ) % {"rows": result.rows, "created": result.programs_created, "updated": result.programs_updated,
+                 "req_created": result.requirements_created, "req_updated": result.requirements_updated})
+            return redirect("policy:program-import")
+    return render(request, "policy/program_import.html", {"form": form, "errors": errors})
+
+
+# Dashboards 1 and 2 ------------------------------------------------------------------------------
+
+def policy_adoption_dashboard(request):
+    form = DashboardFilterForm(request.GET or None, fields=("fiscal_year", "kind"),
+                               years=range(2030, 2015, -1), fiscal_year_label=_("Today"))
+    return dashboard_response(
+        request, tables=policy_adoption_tables(**form.filters()), filename="policy-adoption",
+        template="policy/dashboard_policy_adoption.html", context={"form": form},
+    )
+
+
+def program_requirement_dashboard(request):
+    form = DashboardFilterForm(request.GET or None, fields=("fiscal_year", "funder"),
+                               years=requirement_fiscal_years())
+    return dashboard_response(
+        request, tables=program_requirement_tables(**form.filters()), filename="program-requirements",
+        template="policy/dashboard_program_requirements.html", context={"form": form},
+    )

@@ -1,0 +1,163 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from policy.models import DataPolicy
+from policy.services import data_policy_adopt, data_policy_create, data_policy_update
+from portal.models import Role
+from tests.factories import InstitutionFactory, UserFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+DATA = {"title_ja": "研究データポリシー", "title_en": "Research Data Policy", "version": "1.0",
+        "document_url": "https://www.example.ac.jp/policy.pdf"}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def institution():
+    return InstitutionFactory()
+
+
+@pytest.fixture
+def admin(institution):
+    return user_with_role(Role.INSTITUTION_ADMIN, institution=institution)
+
+
+def test_adopting_a_new_version_supersedes_the_adopted_one_and_keeps_history(institution, admin):
+    first = data_policy_create(institution=institution, actor=admin, data=DATA)
+    data_policy_adopt(policy_id=first.pk, actor=admin, adopted_on=datetime.date(2021, 4, 1))
+    second = data_policy_create(institution=institution, actor=admin, data={**DATA, "version": "2.0"})
+    data_policy_adopt(policy_id=second.pk, actor=admin, adopted_on=datetime.date(2024, 4, 1))
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (DataPolicy.Status.SUPERSEDED, DataPolicy.Status.ADOPTED)
+    assert first.adopted_on == datetime.date(2021, 4, 1)  # a superseded policy keeps its adoption date
+    assert DataPolicy.objects.adopted().filter(institution=institution).get() == second
+    reasons = list(first.history.order_by("history_date").values_list("history_change_reason", "history_user"))
+    assert reasons == [("Draft created", admin.pk), ("Adopted", admin.pk), ("Superseded by version 2.0", admin.pk)]
+
+
+def test_only_the_institutions_own_admins_may_write_or_adopt(institution, admin):
+    other_admin = user_with_role(Role.INSTITUTION_ADMIN)  # admin of another institution
+    librarian = user_with_role(Role.LIBRARIAN, institution=institution)
+    for user in (other_admin, librarian):
+        with pytest.raises(PermissionDenied):
+            data_policy_create(institution=institution, actor=user, data=DATA)
+    draft = data_policy_create(institution=institution, actor=admin, data=DATA)
+    with pytest.raises(PermissionDenied):
+        data_policy_adopt(policy_id=draft.pk, actor=other_admin)
+    assert DataPolicy.objects.get(pk=draft.pk).status == DataPolicy.Status.DRAFT
+
+
+def test_adoption_needs_a_document_and_only_drafts_are_adopted_or_edited(institution, admin):
+    draft = data_policy_create(institution=institution, actor=admin, data={**DATA, "document_url": ""})
+    with pytest.raises(ValidationError) as excinfo:
+        data_policy_adopt(policy_id=draft.pk, actor=admin)
+    assert "document_url" in excinfo.value.message_dict
+    data_policy_update(policy_id=draft.pk, actor=admin, data={"document_url": DATA["document_url"]})
+    data_policy_adopt(policy_id=draft.pk, actor=admin)
+    with pytest.raises(ValidationError, match="only a draft"):
+        data_policy_adopt(policy_id=draft.pk, actor=admin)
+    with pytest.raises(ValidationError, match="can no longer be changed"):
+        data_policy_update(policy_id=draft.pk, actor=admin, data={"title_en": "Changed"})
+
+
+def test_public_page_lists_every_institution_with_its_adopted_policy_or_none(client, institution, admin):
+    without = InstitutionFactory(name_en="Policyless University")
+    adopted = data_policy_create(institution=institution, actor=admin, data=DATA)
+    data_policy_adopt(policy_id=adopted.pk, actor=admin)
+    data_policy_create(institution=institution, actor=admin, data={**DATA, "title_en": "Secret draft"})
+
+    html = client.get(reverse("policy:data-policy-list"), headers={"accept-language": "en"}).content.decode()
+    assert "Research Data Policy" in html and institution.name_en in html
+    assert "Policyless University" in html and "None adopted" in html
+    assert "Secret draft" not in html
+    only_without = client.get(reverse("policy:data-policy-list") + "?adopted=no").content.decode()
+    assert without.name_ja in only_without and institution.name_ja not in only_without
+
+
+def test_draft_is_404_to_the_public_and_shown_with_history_to_its_admin(client, institution, admin):
+    draft = data_policy_create(institution=institution, actor=admin, data=DATA)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(user_with_role(Role.INSTITUTION_ADMIN))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(admin)
+    html = client.get(draft.get_absolute_url(), headers={"accept-language": "en"}).content.decode()
+    assert "History" in html and "Draft created" in html and "Adopt this policy" in html
+
+
+def test_admin_writes_and_adopts_a_policy_through_the_pages(client, institution, admin, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(admin)
+    url = reverse("policy:data-policy-create", args=[institution.pk])
+    response = client.post(url, {**DATA, "document": SimpleUploadedFile("policy.pdf", b"%PDF-1.4 demo")})
+    policy = DataPolicy.objects.get(institution=institution)
+    assert response.status_code == 302 and policy.document.name.endswith(".pdf")
+    response = client.post(reverse("policy:data-policy-edit", args=[policy.pk]), {**DATA, "title_en": "Revised"})
+    assert response.status_code == 302
+    response = client.post(reverse("policy:data-policy-adopt", args=[policy.pk]), {"adopted_on": "2025-04-01"})
+    policy.refresh_from_db()
+    assert response.status_code == 302 and policy.status == "adopted" and policy.title_en == "Revised"
+    assert policy.adopted_on == datetime.date(2025, 4, 1)
+    manage = client.get(reverse("policy:institution-policies", args=[institution.pk])).content.decode()
+    assert "Revised" in manage
+
+
+def test_policy_form_reports_bad_input_in_the_users_language(client, institution, admin):
+    client.force_login(admin)
+    url = reverse("policy:data-policy-create", args=[institution.pk])
+    response = client.post(url, {"version": "1.0", "document_url": "not a url",
+                                 "document": SimpleUploadedFile("policy.exe", b"MZ")},
+                           headers={"accept-language": "ja"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"title_ja", "document_url", "document"}
+    assert not DataPolicy.objects.exists()
+
+
+def test_other_users_cannot_reach_the_edit_pages(client, institution, admin):
+    url = reverse("policy:data-policy-create", args=[institution.pk])
+    assert client.get(url).status_code == 302  # to sign-in
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+    client.force_login(user_with_role(Role.INSTITUTION_ADMIN))
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("policy:institution-policies", args=[institution.pk])).status_code == 403
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_adoptions_leave_exactly_one_adopted_policy(institution, admin):
+    import threading
+
+    from django.db import connection
+
+    drafts = [data_policy_create(institution=institution, actor=admin, data={**DATA, "version": str(v)})
+              for v in range(4)]
+    barrier = threading.Barrier(len(drafts))
+
+    def adopt(policy_id):
+        barrier.wait()
+        try:
+            data_policy_adopt(policy_id=policy_id, actor=admin)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=adopt, args=(d.pk,)) for d in drafts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = sorted(DataPolicy.objects.values_list("status", flat=True))
+    assert statuses == ["adopted", "superseded", "superseded", "superseded"]
