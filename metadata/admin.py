@@ -29,3 +29,4 @@ class ManagedDataAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["project", "institution", "created_by", "shared_with"]
     readonly_fields = ["status", "datestamp", "published_at", "embargo_lifted_at", "created_at", "updated_at"]
     inlines = [RecordPersonInline, CurationEventInline]
+from .deposit import admin as deposit_admin  # noqa: E402, F401  (registers the deposit admin)
