@@ -160,3 +160,17 @@ def test_job_page_speaks_the_librarians_language(client, record, repository, lib
     page = client.get(job.get_absolute_url()).content.decode()
     assert all(text in page for text in ("リポジトリ登録", "待機中", "未開始", "試行回数", "登録を再試行"))
     assert client.get(reverse("deposit:job-progress"), {"id": job.pk}).json()["jobs"][0]["state_label"] == "待機中"
+
+
+
+def test_librarian_deposits_a_selection_from_the_curation_queue(client, institution, librarian,  # noqa: F811
+                                                                repository):
+    records = [published_record(institution, librarian) for _ in range(2)]
+    client.force_login(librarian)
+    queue = client.get(reverse("metadata:curation-queue"), {"status": "published"}).content.decode()
+    assert all(f'name="records" value="{r.pk}"' in queue for r in records)
+    assert f'<option value="{repository.pk}">' in queue
+    client.post(reverse("deposit:bulk"), {"records": [r.pk for r in records], "repository": repository.pk})
+    assert DepositJob.objects.filter(repository=repository).count() == 2
+    # Submitted records are not offered for deposit.
+    assert 'name="records"' not in client.get(reverse("metadata:curation-queue")).content.decode()
