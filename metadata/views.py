@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from portal.i18n import current_language
 
+from .deposit.selectors import deposit_repositories_for
 from .filters import ManagedDataFilter
 from .forms import ManagedDataForm, PeopleFormSet, TransitionForm, people_initial
 from .models import ManagedData
@@ -77,6 +78,8 @@ def curation_queue(request):
     filterset = ManagedDataFilter(params, queryset=records)
     return render(request, "metadata/manageddata_queue.html", {
         "filter": filterset, "page": _page(request, filterset.qs), "query": _query_without_page(request),
+        # Published records can be deposited as a selection (posted to the deposit app).
+        "repositories": deposit_repositories_for(request.user) if params["status"] == Status.PUBLISHED else None,
     })
 
 

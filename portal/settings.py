@@ -180,3 +180,18 @@ OAI_TOKEN_TTL = env.int("OAI_TOKEN_TTL", default=24 * 3600)  # seconds a resumpt
 
 # The metadata sheet: files with more rows than this are imported as a background job.
 SHEET_SYNC_MAX_ROWS = env.int("SHEET_SYNC_MAX_ROWS", default=1000)
+
+# Repository deposit (metadata/deposit). Credentials are Fernet-encrypted with DEPOSIT_CREDENTIALS_KEY
+# (default: a key derived from SECRET_KEY). A failed attempt is retried after DEPOSIT_BACKOFF_SECONDS,
+# doubling each time (at most DEPOSIT_BACKOFF_MAX_SECONDS, at least the repository's Retry-After).
+# A worker holds a job for DEPOSIT_LEASE_SECONDS per step; beat re-sends jobs whose worker died (lease
+# expired) or whose message was lost (queued longer than DEPOSIT_REQUEUE_SECONDS).
+DEPOSIT_CREDENTIALS_KEY = env("DEPOSIT_CREDENTIALS_KEY", default="")
+DEPOSIT_HTTP_TIMEOUT = env.float("DEPOSIT_HTTP_TIMEOUT", default=30.0)
+DEPOSIT_MAX_ATTEMPTS = env.int("DEPOSIT_MAX_ATTEMPTS", default=6)
+DEPOSIT_BACKOFF_SECONDS = env.float("DEPOSIT_BACKOFF_SECONDS", default=30.0)
+DEPOSIT_BACKOFF_MAX_SECONDS = env.float("DEPOSIT_BACKOFF_MAX_SECONDS", default=1800.0)
+DEPOSIT_LEASE_SECONDS = env.int("DEPOSIT_LEASE_SECONDS", default=120)
+DEPOSIT_REQUEUE_SECONDS = env.int("DEPOSIT_REQUEUE_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE["deposit-resume-stale"] = {"task": "metadata.deposit.tasks.deposit_jobs_resume_stale",
+                                                "schedule": 60.0}

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("metadata.dashboards.urls")),
     path("", include("metadata.madmp_urls")),
     path("", include("dmp.urls")),
+    path("", include("metadata.deposit.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -2,26 +2,12 @@
 
 import datetime
 
-import factory
-from factory.django import DjangoModelFactory
-
 from dmp.models import QuestionType, TemplateQuestion
 from dmp.services import dmp_create, dmp_save_answers, project_create
 from dmp.validators import is_answered_by_project
 from metadata.services import managed_data_create
-from policy.models import FundingProgram
 from portal.models import Role, RoleAssignment
-from tests.factories import FunderFactory, InstitutionFactory, user_with_role
-
-
-class ProgramFactory(DjangoModelFactory):
-    class Meta:
-        model = FundingProgram
-
-    funder = factory.SubFactory(FunderFactory)
-    name_ja = factory.Sequence(lambda n: f"テスト事業{n}")
-    name_en = factory.Sequence(lambda n: f"Test program {n}")
-
+from tests.factories import FundingProgramFactory, InstitutionFactory, user_with_role
 
 _grants = iter(range(10**6))
 
@@ -35,7 +21,7 @@ def make_dmp(*, pi=None, institution=None, program=None, members=(), template=No
     elif not RoleAssignment.objects.filter(user=pi, role=Role.RESEARCHER, institution=institution).exists():
         RoleAssignment.objects.create(user=pi, role=Role.RESEARCHER, institution=institution)
     project = project_create(actor=pi, members=[{"user": m, "role": "co_investigator"} for m in members], data={
-        "institution": institution, "department": department, "program": program or ProgramFactory(),
+        "institution": institution, "department": department, "program": program or FundingProgramFactory(),
         "grant_number": f"JPTEST{next(_grants):06d}", "name_ja": "テスト課題", "name_en": "Test project",
         "research_field": "289", "start_date": datetime.date(2024, 4, 1), "end_date": datetime.date(2027, 3, 31),
     })

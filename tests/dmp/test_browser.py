@@ -8,9 +8,7 @@ from dmp.models import DMP, DMPTemplate
 from dmp.services import template_load_shipped
 from metadata.services import managed_data_create
 from portal.models import Role
-from tests.factories import PASSWORD, InstitutionFactory, user_with_role
-
-from .factories import ProgramFactory
+from tests.factories import PASSWORD, FundingProgramFactory, InstitutionFactory, user_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +27,7 @@ def test_write_submit_comment_fix_resubmit_diff_approve(browser, live_server):
     institution = InstitutionFactory()
     researcher = user_with_role(Role.RESEARCHER, institution=institution, preferred_language="ja")
     reviewer = user_with_role(Role.REVIEWER, institution=institution, preferred_language="ja")
-    program = ProgramFactory(funder=DMPTemplate.objects.get(key="jsps-kakenhi").funder, name_ja="基盤研究(C)")
+    program = FundingProgramFactory(funder=DMPTemplate.objects.get(key="jsps-kakenhi").funder, name_ja="基盤研究(C)")
 
     # The researcher creates the project and its DMP, in Japanese.
     page = sign_in(browser, live_server, researcher)

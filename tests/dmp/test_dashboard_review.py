@@ -12,9 +12,15 @@ from django.utils import timezone
 from dmp.models import DMP, DMPStatus, DMPTransition, Project
 from dmp.services import dmp_transition
 from portal.models import Role
-from tests.factories import DepartmentFactory, InstitutionFactory, UserFactory, user_with_role
+from tests.factories import (
+    DepartmentFactory,
+    FundingProgramFactory,
+    InstitutionFactory,
+    UserFactory,
+    user_with_role,
+)
 
-from .factories import ProgramFactory, complete, make_dmp
+from .factories import complete, make_dmp
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +125,7 @@ def test_an_approval_counts_from_the_first_submission_of_its_round(templates, in
 
 def test_scopes_and_drill_downs(client, templates, institution, reviewer):
     other_institution = InstitutionFactory()
-    program = ProgramFactory()
+    program = FundingProgramFactory()
     mine = submitted(make_dmp(institution=institution), waiting_days=2)
     theirs = submitted(make_dmp(institution=other_institution, program=program), waiting_days=2)
     client.force_login(reviewer)
@@ -161,7 +167,7 @@ def test_the_index_links_the_dashboard_for_reviewers_only(client, reviewer):
 
 
 def _bulk_dmps(n, *, institution, department, template, pi):
-    program = ProgramFactory()
+    program = FundingProgramFactory()
     start = Project.objects.count()
     projects = Project.objects.bulk_create([
         Project(institution=institution, department=department, program=program, pi=pi,

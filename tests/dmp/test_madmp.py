@@ -17,9 +17,9 @@ from django.urls import reverse
 from dmp.models import DMP, Project
 from metadata.madmp import madmp_export, madmp_import
 from metadata.services import managed_data_create
-from tests.factories import UserFactory
+from tests.factories import FundingProgramFactory, UserFactory
 
-from .factories import ProgramFactory, make_dmp
+from .factories import make_dmp
 
 pytestmark = [pytest.mark.django_db, pytest.mark.schemas]
 
@@ -46,7 +46,7 @@ def test_every_demo_dmp_exports_valid_madmp(validator):
 
 def _rich_dmp(templates):
     colleague = UserFactory(email="steward@example.ac.jp", orcid="0000-0002-1825-0097")
-    dmp = make_dmp(program=ProgramFactory(funder=templates["jst"].funder), members=[colleague])
+    dmp = make_dmp(program=FundingProgramFactory(funder=templates["jst"].funder), members=[colleague])
     pi = dmp.project.pi
     people = [{"kind": "creator", "name_ja": "山田 太郎", "erad_researcher_number": "30413925"},
               {"kind": "creator", "name_en": "Jane Roe", "orcid": "0000-0002-1825-0097"}]
@@ -87,7 +87,7 @@ def test_export_import_export_is_identical(templates, validator):
                                                          "rda-dmp-common-standard").glob("ex*.json")))
 def test_every_example_of_the_standard_imports(templates, researcher, name, validator):
     data = json.loads((standard() / name).read_text())
-    dmp = madmp_import(data=data, actor=researcher, program=ProgramFactory(), grant_number="JPEXAMPLE1")
+    dmp = madmp_import(data=data, actor=researcher, program=FundingProgramFactory(), grant_number="JPEXAMPLE1")
     assert dmp.project.managed_data.count() == len(data["dmp"]["dataset"])
     assert dmp.display_title == data["dmp"]["title"]
     assert list(validator.iter_errors(madmp_export(dmp=dmp))) == []
@@ -100,7 +100,7 @@ def test_malformed_file_gets_errors_naming_the_json_path(templates, researcher):
     data["dmp"]["dataset"][0]["title"] = 42
     data["dmp"]["created"] = "yesterday"
     with pytest.raises(ValidationError) as error:
-        madmp_import(data=data, actor=researcher, program=ProgramFactory(), grant_number="JPX1")
+        madmp_import(data=data, actor=researcher, program=FundingProgramFactory(), grant_number="JPX1")
     assert set(error.value.message_dict) == {"dmp.dmp_id", "dmp.ethical_issues_exist", "dmp.dataset[0].title",
                                              "dmp.created"}
     assert not DMP.objects.exists()
@@ -109,16 +109,16 @@ def test_malformed_file_gets_errors_naming_the_json_path(templates, researcher):
 def test_file_without_japan_grant_number_says_where(templates, researcher):
     data = json.loads((standard() / "ex1-header-fundedProject.json").read_text())
     with pytest.raises(ValidationError) as error:
-        madmp_import(data=data, actor=researcher, program=ProgramFactory())
+        madmp_import(data=data, actor=researcher, program=FundingProgramFactory())
     assert list(error.value.message_dict) == ["dmp.project[0].funding[0].grant_id.identifier"]
 
 
 def test_api_export_and_import(client, templates, researcher):
-    dmp = make_dmp(pi=researcher, program=ProgramFactory())
+    dmp = make_dmp(pi=researcher, program=FundingProgramFactory())
     client.force_login(researcher)
     exported = client.get(reverse("madmp:madmp-export", args=[dmp.pk]))
     assert exported.status_code == 200 and exported.json()["dmp"]["project"][0]["title"] == "テスト課題"
-    program = ProgramFactory()
+    program = FundingProgramFactory()
     data = json.loads((standard() / "ex7-dataset-many.json").read_text())
     url = reverse("madmp:madmp-import") + f"?program={program.pk}&grant_number=JPAPI1"
     created = client.post(url, data, content_type="application/json")
@@ -131,7 +131,7 @@ def test_api_export_and_import(client, templates, researcher):
 
 def test_upload_page(client, templates, researcher):
     client.force_login(researcher)
-    program = ProgramFactory()
+    program = FundingProgramFactory()
     upload = SimpleUploadedFile("x.json", (standard() / "ex3-dataset-finished.json").read_bytes())
     response = client.post(reverse("madmp:madmp-upload"), {"file": upload, "program": program.pk,
                                                             "grant_number": "JPUP1"})

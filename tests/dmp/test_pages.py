@@ -7,16 +7,16 @@ from pypdf import PdfReader
 from dmp.models import DMP
 from dmp.services import dmp_transition, review_comment_add
 from policy.models import FundingProgram
-from tests.factories import UserFactory
+from tests.factories import FundingProgramFactory, UserFactory
 
-from .factories import ProgramFactory, complete
+from .factories import complete
 
 pytestmark = pytest.mark.django_db
 
 
 def test_researcher_creates_project_and_dmp_with_contributors(client, templates, researcher, institution):
     colleague = UserFactory(email="colleague@example.ac.jp")
-    program = ProgramFactory(funder=templates["jsps-kakenhi"].funder)
+    program = FundingProgramFactory(funder=templates["jsps-kakenhi"].funder)
     client.force_login(researcher)
     response = client.post(reverse("dmp:dmp-create"), {
         "project-institution": institution.pk, "project-grant_number": "jp24k00001", "project-name_ja": "新課題",
@@ -36,7 +36,7 @@ def test_create_form_shows_field_errors_and_keeps_input(client, templates, resea
     client.force_login(researcher)
     response = client.post(reverse("dmp:dmp-create"), {
         "project-institution": institution.pk, "project-grant_number": "24K00001", "project-name_ja": "残る名前",
-        "project-program": ProgramFactory().pk, "project-research_field": "900",
+        "project-program": FundingProgramFactory().pk, "project-research_field": "900",
         "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0", "members-0-email": "nobody@example.org",
         "members-0-role": "co_investigator",
     })
@@ -192,6 +192,6 @@ def test_resolve_never_redirects_off_site(client, dmp, reviewer):
 def test_user_without_a_researcher_role_is_told_why_they_cannot_create(client, templates):
     client.force_login(UserFactory())
     response = client.post(reverse("dmp:dmp-create"), {
-        "project-grant_number": "JP1", "project-name_ja": "x", "project-program": ProgramFactory().pk,
+        "project-grant_number": "JP1", "project-name_ja": "x", "project-program": FundingProgramFactory().pk,
         "project-research_field": "900", "members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0"})
     assert "researcher role" in response.content.decode() and not DMP.objects.exists()

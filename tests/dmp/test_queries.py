@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dmp.services import dmp_transition
+from tests.factories import FundingProgramFactory
 
-from .factories import ProgramFactory, complete, make_dmp
+from .factories import complete, make_dmp
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ URLS = [reverse("dmp:dmp-list"), reverse("dmp:dmp-review-queue"), reverse("dmp:d
 
 
 def _grow(n, institution, reviewer, department=None):
-    program = ProgramFactory()
+    program = FundingProgramFactory()
     for i in range(n):
         dmp = make_dmp(institution=institution, program=program, department=department)
         if i % 2:

@@ -17,9 +17,9 @@ from dmp.services import (
     template_new_version,
 )
 from portal.models import Role
-from tests.factories import FunderFactory, UserFactory, user_with_role
+from tests.factories import FunderFactory, FundingProgramFactory, UserFactory, user_with_role
 
-from .factories import ProgramFactory, complete, make_dmp
+from .factories import complete, make_dmp
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_only_editors_save_answers(dmp):
 
 def test_published_template_changes_only_by_a_new_version(templates):
     jsps = templates["jsps-kakenhi"]
-    dmp = make_dmp(program=ProgramFactory(funder=jsps.funder))
+    dmp = make_dmp(program=FundingProgramFactory(funder=jsps.funder))
     assert dmp.template == jsps
     new = template_new_version(template=jsps)
     assert (new.version, new.status) == (2, DMPTemplate.Status.DRAFT)
@@ -170,14 +170,14 @@ def test_template_json_round_trip_and_errors_by_path(templates):
 
 def test_template_follows_the_program_then_the_funder_then_generic(db):
     jst = FunderFactory(code="JST")
-    goal2 = ProgramFactory(funder=jst, name_ja="ムーンショット型研究開発事業 目標2")
-    kakenhi = ProgramFactory(funder=FunderFactory(code="JSPS"), name_ja="科学研究費助成事業 基盤研究(B)")
+    goal2 = FundingProgramFactory(funder=jst, name_ja="ムーンショット型研究開発事業 目標2")
+    kakenhi = FundingProgramFactory(funder=FunderFactory(code="JSPS"), name_ja="科学研究費助成事業 基盤研究(B)")
     template_load_shipped()
     assert make_dmp(program=goal2).template.key == "jst-moonshot-goal2"
-    assert make_dmp(program=ProgramFactory(funder=jst)).template.key == "jst"
+    assert make_dmp(program=FundingProgramFactory(funder=jst)).template.key == "jst"
     assert make_dmp(program=kakenhi).template.key == "jsps-kakenhi"
-    assert make_dmp(program=ProgramFactory(funder=kakenhi.funder)).template.key == "jsps-kakenhi"
-    assert make_dmp(program=ProgramFactory(funder=FunderFactory())).template.key == "cao-generic"
+    assert make_dmp(program=FundingProgramFactory(funder=kakenhi.funder)).template.key == "jsps-kakenhi"
+    assert make_dmp(program=FundingProgramFactory(funder=FunderFactory())).template.key == "cao-generic"
 
 
 def test_every_shipped_template_can_be_completed_and_submitted(templates, reviewer, institution):

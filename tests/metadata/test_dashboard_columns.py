@@ -10,8 +10,8 @@ from dmp.services import project_update, template_load_shipped
 from metadata.models import ManagedData
 from metadata.services import managed_data_create, managed_data_update
 from metadata.sheet.services import sheet_import_file
-from tests.dmp.factories import ProgramFactory, make_dmp
-from tests.factories import DepartmentFactory, make_record
+from tests.dmp.factories import make_dmp
+from tests.factories import DepartmentFactory, FundingProgramFactory, make_record
 from tests.metadata.test_sheet import _csv, _new_rows, _user
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_changing_the_projects_program_or_field_updates_its_records(db):
     inherited = managed_data_create(project=project, actor=pi, data={"title_ja": "課題の分野"})
     assert (dmp.department_id, dmp.institution_id, dmp.funder_id) == (
         None, project.institution_id, project.program.funder_id)
-    other, department = ProgramFactory(), DepartmentFactory(institution=project.institution)
+    other, department = FundingProgramFactory(), DepartmentFactory(institution=project.institution)
     project_update(dmp_id=dmp.pk, actor=pi, data={"program": other, "research_field": "900",
                                                   "department": department}, members=[])
     assert copies(inherited) == (other.pk, other.funder_id, "900")

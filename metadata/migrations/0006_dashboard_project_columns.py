@@ -21,7 +21,7 @@ def copy_project_columns(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('metadata', '0004_managed_data_dashboard_index'),
+        ('metadata', '0005_repository_and_deposit_job'),
         ('policy', '0001_initial'),
         ('portal', '0001_initial'),
     ]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dmp', '0003_transition_review_round'),
-        ('metadata', '0005_dashboard_project_columns'),
+        ('metadata', '0006_dashboard_project_columns'),
         ('policy', '0001_initial'),
         ('portal', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,0 +1,22 @@
+"""Celery entry points for deposits: thin, calling one service each."""
+
+from celery import shared_task
+
+from .worker import deposit_job_run as deposit_job_run_service
+from .worker import deposit_jobs_take_stale
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def deposit_job_run(self, job_id: int) -> None:
+    retry_in = deposit_job_run_service(job_id=job_id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
+@shared_task(acks_late=True)
+def deposit_jobs_resume_stale() -> int:
+    """Beat, every minute: re-send jobs whose worker died or whose retry message was lost."""
+    job_ids = deposit_jobs_take_stale()
+    for job_id in job_ids:
+        deposit_job_run.delay(job_id)
+    return len(job_ids)

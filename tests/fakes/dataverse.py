@@ -1,0 +1,85 @@
+"""Fake Dataverse native API: datasets in a collection, add files (multipart), publish, search."""
+
+import json
+import secrets
+from email.parser import BytesParser
+from email.policy import HTTP
+
+from .base import FakeServer, json_reply
+
+
+class FakeDataverse(FakeServer):
+    name = "Dataverse"
+
+    def __init__(self, *, token: str = "dataverse-test-token", collections=("root", "demo"), **kwargs):
+        super().__init__(**kwargs)
+        self.token, self.collections = token, set(collections)
+
+    def authorized(self, request):
+        return request.headers.get("X-Dataverse-key") == self.token
+
+    def presented_credentials(self, request):
+        return request.headers.get("X-Dataverse-key", "")
+
+    def error(self, status, message, headers=None):
+        return json_reply(status, {"status": "ERROR", "message": message}, headers)
+
+    def published(self) -> list[dict]:
+        return [r for r in self.records.values() if r["state"] == "RELEASED"]
+
+    def _dataset_json(self, record):
+        return {"id": record["db_id"], "persistentUrl": f"https://doi.org/{record['pid'].removeprefix('doi:')}",
+                "protocol": "doi", "latestVersion": {"versionState": record["state"], "files": record["files"]}}
+
+    def route(self, request):
+        path, method, pid = request.path, request.method, request.query.get("persistentId", "")
+        parts = path.strip("/").split("/")
+        if method == "POST" and parts[:2] == ["api", "dataverses"] and parts[3:] == ["datasets"]:
+            if parts[2] not in self.collections:
+                return self.error(404, f"Can't find dataverse with identifier='{parts[2]}'")
+            if request.content_type != "application/json":
+                return self.error(415, "Content-Type must be application/json.")
+            fields = request.json()["datasetVersion"]["metadataBlocks"]["citation"]["fields"]
+            if not any(f["typeName"] == "title" and f["value"] for f in fields):
+                return self.error(400, "Validation Failed: Title is required.")
+            pid = f"doi:10.5072/FK2/{secrets.token_hex(3).upper()}"
+            self.records[pid] = {"pid": pid, "db_id": len(self.records) + 1, "fields": fields, "files": [],
+                                 "state": "DRAFT", "collection": parts[2]}
+            return json_reply(201, {"status": "OK", "data": {"id": self.records[pid]["db_id"], "persistentId": pid}})
+        if path == "/api/search" and method == "GET":
+            value = request.query.get("q", "").split(":", 1)[-1].strip('"')
+            items = [{"type": "dataset", "global_id": r["pid"], "versionState": r["state"]}
+                     for r in self.records.values() if value and value in json.dumps(r["fields"])]
+            return json_reply(200, {"status": "OK", "data": {"total_count": len(items), "items": items}})
+        if parts[:3] != ["api", "datasets", ":persistentId"]:
+            return self.error(404, "API endpoint does not exist on this server.")
+        record = self.records.get(pid)
+        if record is None:
+            return self.error(404, f"Dataset with Persistent ID {pid} not found.")
+        action = "/".join(parts[3:])
+        if action == "" and method == "GET":
+            return json_reply(200, {"status": "OK", "data": self._dataset_json(record)})
+        if action == "versions/:draft/files" and method == "GET":
+            return json_reply(200, {"status": "OK", "data": record["files"]})
+        if action == "add" and method == "POST":
+            if request.content_type != "multipart/form-data":
+                return self.error(400, "You must upload a file.")
+            message = BytesParser(policy=HTTP).parsebytes(
+                f"Content-Type: {request.headers['Content-Type']}\r\n\r\n".encode() + request.body)
+            upload = next((p for p in message.iter_parts() if p.get_param("name", header="content-disposition")
+                           == "file"), None)
+            if upload is None:
+                return self.error(400, "You must upload a file.")
+            entry = {"label": upload.get_filename(), "dataFile": {"id": len(record["files"]) + 100,
+                                                                   "filesize": len(upload.get_payload(decode=True))}}
+            record["files"].append(entry)
+            record["state"] = "DRAFT"
+            return json_reply(200, {"status": "OK", "data": {"files": [entry]}})
+        if action == "actions/:publish" and method == "POST":
+            if request.query.get("type") not in ("major", "minor", "updatecurrent"):
+                return self.error(400, "Missing 'type' parameter (either 'major','minor', or 'updatecurrent').")
+            if record["state"] == "RELEASED":
+                return self.error(400, "Dataset has no draft to publish.")
+            record["state"] = "RELEASED"
+            return json_reply(200, {"status": "OK", "data": self._dataset_json(record)})
+        return self.error(405, "Method not allowed.")
