@@ -1,5 +1,6 @@
-"""Dashboards at scale: generates 1 000 000 managed-data records over 100 000 projects on PostgreSQL
-(INSERT … SELECT generate_series, in the database itself), then requests every dashboard page and prints
+"""Dashboards at scale: generates 1 000 000 managed-data records over 100 000 projects, and a DMP for each
+project (in every review state, with approvals and departments), on PostgreSQL (INSERT … SELECT
+generate_series, in the database itself), then requests every dashboard page and prints
 `<dashboard>_p50_ms`, `<dashboard>_p95_ms`, `<dashboard>_queries` and last `max_p95_ms`.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench python bench/dashboards.py
@@ -27,9 +28,9 @@ from django.db import connection, models  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from dmp.models import Project  # noqa: E402
+from dmp.models import DMP, DMPTemplate, Project  # noqa: E402
 from metadata.models import ManagedData  # noqa: E402
-from portal.models import Funder, Institution, Role, RoleAssignment, User  # noqa: E402
+from portal.models import Department, Funder, Institution, Role, RoleAssignment, User  # noqa: E402
 
 RECORDS = int(os.environ.get("BENCH_RECORDS", 1_000_000))
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", 100_000))
@@ -46,7 +47,7 @@ def _insert(model, count: int, overrides: dict, extra_from: str = "") -> None:
     column gets NULL, false or '' as its type allows."""
     columns, values = [], []
     for field in model._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key or field.generated:
             continue
         if field.column in overrides:
             expr = overrides[field.column]
@@ -112,8 +113,54 @@ def generate() -> None:
         "doi": "CASE WHEN g % 5 < 2 THEN '10.99999/bench.' || g ELSE '' END",
     }, f", {projects} pr, {inst} i, {users} u")
     with connection.cursor() as cursor:
+        # The dashboards' copies of the project's program, funder and field, as the services set them.
+        cursor.execute("""UPDATE metadata_manageddata m SET program_id = p.program_id, funder_id = f.funder_id,
+            effective_field = CASE WHEN m.research_field = 'project' THEN p.research_field ELSE m.research_field END
+            FROM dmp_project p JOIN policy_fundingprogram f ON f.id = p.program_id WHERE p.id = m.project_id""")
         cursor.execute("VACUUM ANALYZE")
     print(f"generate_s={time.monotonic() - started:.1f}")
+
+
+DEPARTMENTS_PER_INSTITUTION = 5
+# Review states of the generated DMPs, cycled: 20 % draft, 20 % submitted, 10 % changes requested,
+# 45 % approved, 5 % withdrawn.
+DMP_STATES = ["draft", "draft", "draft", "draft", "submitted", "submitted", "submitted", "submitted",
+              "changes_requested", "changes_requested", *["approved"] * 9, "withdrawn"]
+
+
+def generate_dmps() -> None:
+    """A DMP for every generated project (departments for the projects first), and an approval with its
+    review round for every approved one."""
+    if DMP.objects.filter(project__grant_number__startswith="JPBENCH").exists():
+        return
+    started = time.monotonic()
+    inst = _array("portal_institution", "code LIKE 'B%'")
+    _insert(Department, INSTITUTIONS * DEPARTMENTS_PER_INSTITUTION, {
+        "institution_id": f"i.a[1 + g % {INSTITUTIONS}]", "name_ja": "'ベンチ部局' || g",
+        "name_en": "'Bench department ' || g"}, f", {inst} i")
+    template = DMPTemplate.objects.filter(status=DMPTemplate.Status.PUBLISHED).order_by("pk").first()
+    states = "ARRAY[" + ",".join(f"'{s}'" for s in DMP_STATES) + "]"
+    with connection.cursor() as cursor:
+        cursor.execute(f"""UPDATE dmp_project p SET department_id = (SELECT d.id FROM portal_department d
+            WHERE d.institution_id = p.institution_id ORDER BY d.id OFFSET p.id % {DEPARTMENTS_PER_INSTITUTION}
+            LIMIT 1) WHERE p.grant_number LIKE 'JPBENCH%'""")
+        cursor.execute(f"""INSERT INTO dmp_dmp (project_id, template_id, status, answers, title, external_id,
+            external_id_type, created_by_id, created_at, updated_at, submitted_at, department_id, institution_id,
+            funder_id)
+            SELECT p.id, {template.pk}, s.state, '{{}}', '', '', '', p.pi_id, now() - (p.id % 700) * interval '1 day',
+                   now(), CASE WHEN s.state IN ('submitted', 'changes_requested', 'approved')
+                               THEN now() - (p.id % 200) * interval '1 day' END,
+                   p.department_id, p.institution_id, f.funder_id
+            FROM dmp_project p JOIN policy_fundingprogram f ON f.id = p.program_id,
+                 LATERAL (SELECT ({states})[1 + p.id % {len(DMP_STATES)}] AS state) s
+            WHERE p.grant_number LIKE 'JPBENCH%'""")
+        cursor.execute("""INSERT INTO dmp_dmptransition (dmp_id, actor_id, action, from_status, to_status, message,
+            at, round_started_at)
+            SELECT d.id, d.created_by_id, 'approve', 'submitted', 'approved', '',
+                   d.submitted_at + (1 + d.id % 60) * interval '1 day', d.submitted_at - (d.id % 20) * interval '1 day'
+            FROM dmp_dmp d WHERE d.status = 'approved'""")
+        cursor.execute("VACUUM ANALYZE")
+    print(f"generate_dmps_s={time.monotonic() - started:.1f}")
 
 
 def measure(client: Client, url: str) -> tuple[float, float, int]:
@@ -137,6 +184,7 @@ def main() -> None:
         raise SystemExit("bench: set DATABASE_URL=postgres://… (this benchmark needs PostgreSQL)")
     call_command("migrate", verbosity=0)
     generate()
+    generate_dmps()
     # The PostgreSQL settings the README recommends for the dashboards: the data are in memory or on
     # SSD (so index-only scans are cheap), and JIT compilation costs more than it saves on these queries.
     with connection.cursor() as cursor:
@@ -158,6 +206,7 @@ def main() -> None:
     clients["officer"].force_login(officer)
     print(f"records={ManagedData.objects.count()}")
     print(f"projects={Project.objects.count()}")
+    print(f"dmps={DMP.objects.count()}")
     pages = [
         ("policy_adoption", "anonymous", "/dashboards/policy-adoption/"),
         ("program_requirements", "anonymous", "/dashboards/program-requirements/"),
@@ -170,6 +219,10 @@ def main() -> None:
         ("funder", "officer", "/dashboards/funders/JST/?by=program"),
         ("funder_compliance", "officer", "/dashboards/funders/JST/compliance/"),
         ("records_drilldown", "anonymous", "/dashboards/records/?access=open&by=year&value=2022"),
+        ("dmp_review", "operator", "/dashboards/dmp-review/"),
+        ("dmp_review_institution", "admin", "/dashboards/dmp-review/"),
+        ("dmp_review_funder", "officer", "/dashboards/dmp-review/"),
+        ("dmp_review_drilldown", "operator", "/dashboards/dmp-review/dmps/?state=submitted&age=gt90"),
     ]
     worst = 0.0
     for name, who, url in pages:

@@ -303,9 +303,18 @@ class DMP(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
+    # Copies of the project's department, institution and program's funder for the review dashboard, so
+    # that its counts read DMPs (and approvals) without joining projects; the services keep them correct
+    # (`set_project_columns`, `dmp.services.project_copies_sync`).
+    department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, editable=False,
+                                   related_name="+", db_index=False, verbose_name=_("department"))
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, null=True, editable=False,
+                                    related_name="+", db_index=False, verbose_name=_("institution"))
+    funder = models.ForeignKey(Funder, on_delete=models.PROTECT, null=True, editable=False, related_name="+",
+                               db_index=False, verbose_name=_("funder"))
 
     objects = DMPQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["approved_version"])
+    history = HistoricalRecords(excluded_fields=["approved_version", "department", "institution", "funder"])
 
     # The review state machine: (from, action) -> to. dmp_transition applies it; templates show its buttons.
     TRANSITIONS = {
@@ -328,6 +337,13 @@ class DMP(models.Model):
             models.Index(fields=["status", "submitted_at"], name="dmp_status_submitted"),
             models.Index(fields=["submitted_at", "id"], name="dmp_queue_order"),
             models.Index(fields=["-updated_at", "-id"], name="dmp_list_order"),
+            # The review dashboard's counts, read from the index alone: all DMPs, an institution's, a funder's.
+            models.Index(fields=["department", "status", "submitted_at", "created_at"], name="dmp_dash_department"),
+            models.Index(fields=["institution", "department", "status", "submitted_at", "created_at"],
+                         name="dmp_dash_institution"),
+            models.Index(fields=["funder", "department", "status", "submitted_at", "created_at"],
+                         name="dmp_dash_funder"),
+            models.Index(fields=["id", "department", "institution", "funder", "created_at"], name="dmp_dash_approvals"),
         ]
 
     def __str__(self):
@@ -351,6 +367,12 @@ class DMP(models.Model):
 
     def actions(self) -> list[str]:
         return [action for (state, action) in self.TRANSITIONS if state == self.status]
+
+    def set_project_columns(self, project: Project) -> None:
+        """Copy the review dashboard's columns from `project` (whose program must be loaded or loadable)."""
+        self.department_id = project.department_id
+        self.institution_id = project.institution_id
+        self.funder_id = project.program.funder_id
 
 
 class DMPVersion(models.Model):
@@ -391,11 +413,21 @@ class DMPTransition(models.Model):
     to_status = models.CharField(_("to"), max_length=20, choices=DMPStatus.choices)
     message = models.TextField(_("message"), blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
+    round_started_at = models.DateTimeField(
+        _("review round started"), null=True, blank=True,
+        help_text=_("On an approval: the first submission since the previous approval (resubmissions after "
+                    "requested changes continue the round)."),
+    )
 
     class Meta:
         verbose_name = _("DMP transition")
         verbose_name_plural = _("DMP transitions")
         ordering = ["dmp", "at", "pk"]
+        indexes = [
+            # The review dashboard's approvals, read from the index alone in DMP order.
+            models.Index(fields=["dmp", "at", "round_started_at"], name="dmp_transition_approvals",
+                         condition=Q(action="approve", round_started_at__isnull=False)),
+        ]
 
     def __str__(self):
         return f"{self.dmp_id}: {self.from_status} → {self.to_status}"

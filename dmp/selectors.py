@@ -59,6 +59,18 @@ def dmp_review_queue(*, user):
             .order_by("submitted_at", "pk"))
 
 
+def review_round_start(*, dmp):
+    """When the review round now being decided began: the first submission since the previous approval
+    (resubmissions after requested changes continue the round)."""
+    start = None
+    for action, at in (dmp.transitions.filter(action__in=("submit", "approve")).order_by("-at", "-pk")
+                       .values_list("action", "at")):
+        if action == "approve":
+            break
+        start = at
+    return start
+
+
 def dmp_detail_queryset(*, user):
     return DMP.objects.visible_to(user).select_related(*DMP_LIST_RELATED, "approved_version")
 

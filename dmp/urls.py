@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from . import api, views
+from .dashboards import views as dashboard_views
 
 app_name = "dmp"
 
@@ -21,5 +22,7 @@ urlpatterns = [
     path("dmps/comments/<int:pk>/resolve/", views.comment_resolve, name="dmp-comment-resolve"),
     path("dmps/<int:pk>/diff/", views.dmp_diff, name="dmp-diff"),
     path("dmps/<int:pk>/pdf/", views.dmp_pdf_view, name="dmp-pdf"),
+    path("dashboards/dmp-review/", dashboard_views.review_dashboard, name="dashboard-review"),
+    path("dashboards/dmp-review/dmps/", dashboard_views.review_dashboard_dmps, name="dashboard-review-dmps"),
     path("api/v1/", include(router.urls)),
 ]

@@ -77,6 +77,7 @@ def managed_data_create(*, project, actor, data: dict, people: list[dict] | None
         raise PermissionDenied(_("Only the project's people can register its managed data."))
     record = ManagedData(project=project, institution_id=project.institution_id, created_by=actor,
                          **{k: v for k, v in _normalise(data).items() if k in EDITABLE_FIELDS})
+    record.set_project_columns(project)
     record.full_clean()
     record.search_text = record.build_search_text()
     record._history_user = actor
@@ -87,13 +88,14 @@ def managed_data_create(*, project, actor, data: dict, people: list[dict] | None
 
 @transaction.atomic
 def managed_data_update(*, record_id: int, actor, data: dict, people: list[dict] | None = None) -> ManagedData:
-    record = ManagedData.objects.select_for_update(of=("self",)).get(pk=record_id)
+    record = ManagedData.objects.select_for_update(of=("self",)).select_related("project__program").get(pk=record_id)
     if not can_edit_managed_data(actor, record):
         raise PermissionDenied(_("Only the record's people can edit it, and only while it is a draft or returned."))
     for key, value in _normalise(data).items():
         if key in EDITABLE_FIELDS:
             setattr(record, key, value)
     record.updated_at = timezone.now()
+    record.set_project_columns(record.project)
     record.full_clean()
     record.search_text = record.build_search_text()
     record._history_user = actor

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -21,11 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from dmp.models import Project, ResearchField
 from policy.models import FundingProgram
-from portal.charts import Chart, Column, Table, fiscal_year_of, percent
+from portal.charts import Chart, Column, Table, percent
 from portal.models import Funder, Institution
 
 from ..models import ManagedData
-from ..vocabularies import ACCESS_RIGHT_SLUG, PROJECT_FIELD, AccessRight, Status
+from ..vocabularies import ACCESS_RIGHT_SLUG, AccessRight, Status
 
 ACCESS_KEYS = tuple(ACCESS_RIGHT_SLUG.values())  # open, shared, closed, embargoed
 SLUG_ACCESS = {slug: value for value, slug in ACCESS_RIGHT_SLUG.items()}
@@ -53,7 +53,7 @@ class Scope:
         if self.institution:
             return records.filter(institution=self.institution).exclude(status=Status.WITHDRAWN)
         if self.funder:
-            return records.filter(project__program__funder=self.funder).exclude(status=Status.WITHDRAWN)
+            return records.filter(funder=self.funder).exclude(status=Status.WITHDRAWN)
         return records.filter(status=Status.PUBLISHED)
 
     def project_records(self, user):
@@ -83,31 +83,46 @@ class Scope:
         return f"funder:{self.funder.code}" if self.funder else ""
 
 
-def fiscal_year_start(year: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(year, 4, 1))
-
-
 def filter_records(records, *, fiscal_year=None, kind=None, funder=None):
     """The dashboards' filters on records: registered by the end of `fiscal_year`, at institutions of
     `kind`, under programs of `funder`."""
     if fiscal_year:
-        records = records.filter(created_at__lt=fiscal_year_start(fiscal_year + 1))
+        records = records.filter(fiscal_year__lte=fiscal_year)
     if kind:
         records = records.filter(institution__kind=kind)
     if funder:
-        records = records.filter(project__program__funder=funder)
+        records = records.filter(funder=funder)
     return records
 
 
-def _effective_field():
-    return Case(When(research_field=PROJECT_FIELD, then=F("project__research_field")), default=F("research_field"))
+COUNTS = (*ACCESS_KEYS, "total", "doi")
+# The column each breakdown groups by: plain columns of the record (the project's program, funder and field
+# are copied onto it), so that each count reads one narrow partial index alone (see ManagedData.Meta).
+GROUP_COLUMNS = {"year": "fiscal_year", "field": "effective_field", "funder": "program_id",
+                 "program": "program_id", "institution": "institution_id"}
 
 
-def _access_counts() -> dict:
-    # Count columns of the dashboard index, not the id (which it lacks), so PostgreSQL reads the index alone.
-    counts = {slug: Count("access_right", filter=Q(access_right=value)) for value, slug in
-              ACCESS_RIGHT_SLUG.items()}
-    return {**counts, "total": Count("*"), "doi": Count("doi", filter=~Q(doi=""))}
+def _counts(records, column: str) -> dict:
+    """One aggregate query: the number of records per value of `column`, access right and DOI or not
+    (a handful of rows per value), folded into the counts by access right, total and DOIs per value."""
+    counts: dict = {}
+    for row in records.values(column, "access_right", "has_doi").order_by().annotate(n=Count("*")):
+        into = counts.setdefault(row[column], dict.fromkeys(COUNTS, 0))
+        if row["access_right"] in ACCESS_RIGHT_SLUG:
+            into[ACCESS_RIGHT_SLUG[row["access_right"]]] += row["n"]
+        into["total"] += row["n"]
+        into["doi"] += row["n"] if row["has_doi"] else 0
+    return counts
+
+
+def _fold(counts: dict, key) -> dict:
+    """Counts per value summed into groups named by `key(value)`."""
+    groups: dict = {}
+    for value, figures in counts.items():
+        into = groups.setdefault(key(value), dict.fromkeys(COUNTS, 0))
+        for name in COUNTS:
+            into[name] += figures[name]
+    return groups
 
 
 def _with_shares(row: dict) -> dict:
@@ -119,42 +134,23 @@ def _with_shares(row: dict) -> dict:
 def _group(records, by: str) -> list[dict]:
     """One aggregate query: counts by access right and DOI per value of the breakdown `by` (and one
     query naming the programs or institutions found)."""
-    counts = _access_counts()
+    counts = _counts(records, GROUP_COLUMNS[by])
     if by == "year":
-        months = records.annotate(month=TruncMonth("created_at")).values("month").order_by().annotate(**counts)
-        years: dict[int, dict] = {}
-        for m in months:  # at most twelve rows per year, folded into fiscal years
-            year = fiscal_year_of(m["month"].date() if hasattr(m["month"], "date") else m["month"])
-            into = years.setdefault(year, {"key": year, "label": _("FY%(year)s") % {"year": year},
-                                           **dict.fromkeys(counts, 0)})
-            for k in counts:
-                into[k] += m[k]
-        return [years[y] for y in sorted(years)]
+        return [{"key": y, "label": _("FY%(year)s") % {"year": y}, **counts[y]} for y in sorted(counts)]
     if by == "field":
         labels = dict(ResearchField.choices)
-        rows = records.annotate(field=_effective_field()).values("field").order_by("field").annotate(**counts)
-        return [{"key": r["field"], "label": labels.get(r["field"], r["field"]), **r} for r in rows]
+        return [{"key": f, "label": labels.get(f, f), **counts[f]} for f in sorted(counts)]
     if by in ("funder", "program"):
-        # Group by the program id alone (wide name columns would make PostgreSQL sort every row), then
-        # name the programs and roll them up to funders in one small query.
-        rows = list(records.values("project__program_id").order_by().annotate(**counts))
-        programs = {p.pk: p for p in FundingProgram.objects.select_related("funder").filter(
-            pk__in=[r["project__program_id"] for r in rows])}
+        # Name the programs and roll them up to funders in one small query.
+        programs = FundingProgram.objects.select_related("funder").in_bulk(list(counts))
         if by == "program":
-            named = [{"key": pk, "label": f"{programs[pk].funder.code} {programs[pk].name}", **r}
-                     for r in rows for pk in [r["project__program_id"]]]
+            named = [{"key": pk, "label": f"{programs[pk].funder.code} {programs[pk].name}", **counts[pk]}
+                     for pk in counts]
             return sorted(named, key=lambda r: r["label"])
-        funders: dict[str, dict] = {}
-        for r in rows:
-            funder = programs[r["project__program_id"]].funder
-            into = funders.setdefault(funder.code, {"key": funder.code, "label": funder.name,
-                                                    **dict.fromkeys(counts, 0)})
-            for k in counts:
-                into[k] += r[k]
-        return [funders[code] for code in sorted(funders)]
-    rows = list(records.values("institution_id").order_by().annotate(**counts))
-    institutions = Institution.objects.in_bulk([r["institution_id"] for r in rows])
-    named = [{"key": r["institution_id"], "label": institutions[r["institution_id"]].name, **r} for r in rows]
+        funders = _fold(counts, lambda pk: programs[pk].funder)
+        return [{"key": f.code, "label": f.name, **funders[f]} for f in sorted(funders, key=lambda f: f.code)]
+    institutions = Institution.objects.in_bulk(list(counts))
+    named = [{"key": pk, "label": institutions[pk].name, **counts[pk]} for pk in counts]
     return sorted(named, key=lambda r: institutions[r["key"]].code)
 
 
@@ -174,7 +170,7 @@ def managed_data_tables(*, scope: Scope, by: str = "year", fiscal_year=None, kin
     filters = {"fiscal_year": fiscal_year, "kind": kind, "funder": funder}
     records = filter_records(scope.records(), **filters)
     groups = [_with_shares(g) for g in _group(records, by)]
-    totals = _with_shares({k: sum(g[k] for g in groups) for k in _access_counts()})
+    totals = _with_shares({k: sum(g[k] for g in groups) for k in COUNTS})
     access_rows = [{"access": str(AccessRight(value).label), "count": totals[slug],
                     "share": percent(totals[slug], totals["total"])} for value, slug in ACCESS_RIGHT_SLUG.items()]
     summary = Table(
@@ -227,15 +223,13 @@ def visible_records(*, user, scope: Scope, params: dict):
     value, by = params.get("value"), params.get("by")
     if value not in (None, "") and by in BREAKDOWNS:
         if by == "year":
-            year = int(value)
-            records = records.filter(created_at__gte=fiscal_year_start(year),
-                                     created_at__lt=fiscal_year_start(year + 1))
+            records = records.filter(fiscal_year=int(value))
         elif by == "field":
-            records = records.annotate(field=_effective_field()).filter(field=value)
+            records = records.filter(effective_field=value)
         elif by == "funder":
-            records = records.filter(project__program__funder__code=value)
+            records = records.filter(funder__code=value)
         elif by == "program":
-            records = records.filter(project__program_id=int(value))
+            records = records.filter(program_id=int(value))
         else:
             records = records.filter(institution_id=int(value))
     if params.get("embargo_month"):
@@ -283,28 +277,30 @@ def compliance_projects(*, user, scope: Scope, fiscal_year=None, kind=None, fund
         projects = projects.filter(institution__kind=kind)
     if funder:
         projects = projects.filter(program__funder=funder)
-    records_filter = Q(created_at__lt=fiscal_year_start(fiscal_year + 1)) if fiscal_year else Q()
+    records_filter = Q(fiscal_year__lte=fiscal_year) if fiscal_year else Q()
     figures = _project_counts(records_filter)
     return projects.annotate(**{name: _subquery_count(q) for name, q in figures.items()}).order_by("grant_number")
 
 
 def _compliance_totals(records) -> dict:
-    """Dashboard 5's figures over `records`, in two aggregate queries: counts by state and
-    access right (read from the dashboard index alone), then the closed and embargoed records' reasons
-    and dates."""
+    """Dashboard 5's figures over `records`, in three aggregate queries, each reading one narrow index
+    alone: counts by state and access right, closed records without a reason, embargoes past due."""
     totals = dict.fromkeys(COMPLIANCE_FIGURES, 0)
+    closed = 0
     for row in records.values("status", "access_right").order_by().annotate(n=Count("*")):
         totals["planned"] += row["n"]
+        closed += row["n"] if row["access_right"] == AccessRight.CLOSED else 0
         if row["status"] in REGISTERED:
             totals["registered"] += row["n"]
             if row["access_right"] in ACCESS_RIGHT_SLUG:
                 totals[f"erad_{ACCESS_RIGHT_SLUG[row['access_right']]}"] += row["n"]
         if row["status"] == Status.PUBLISHED:
             totals["published"] += row["n"]
-    figures = _project_counts(Q())
-    special = ("closed_reason", "closed_no_reason", "embargo_due")
-    totals.update(records.filter(access_right__in=(AccessRight.CLOSED, AccessRight.EMBARGOED)).aggregate(
-        **{name: Count("pk", filter=figures[name]) for name in special}))
+    # The conditions are those of the partial indexes md_dash_closed_no_reason and md_dash_embargo.
+    totals["closed_no_reason"] = records.filter(access_right=AccessRight.CLOSED, remarks_ja="", remarks_en="").count()
+    totals["closed_reason"] = closed - totals["closed_no_reason"]
+    totals["embargo_due"] = records.filter(access_right=AccessRight.EMBARGOED, embargo_until__lte=timezone.localdate(),
+                                           embargo_lifted_at=None).count()
     return totals
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dmp.dashboards.selectors import review_scope_of
 from policy.forms import DashboardFilterForm
 from policy.permissions import can_view_funder_dashboard, can_view_institution_dashboard
 from policy.selectors import adopted_policy, funders_of, managed_institutions
@@ -69,6 +70,7 @@ def index(request):
     return render(request, "metadata/dashboards/index.html", {
         "institutions": managed_institutions(user=user)[:50] if user.is_authenticated else [],
         "funders": funders_of(user=user) if user.is_authenticated else [],
+        "dmp_review": review_scope_of(user=user) is not None,
     })
 
 

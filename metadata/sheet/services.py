@@ -344,7 +344,7 @@ def sheet_import(*, user, columns: list[Column | None], rows: list[list[str]], f
                                  if k and k not in PROJECT_INFO}, result, language)
             for i, r in enumerate(rows)
         ]
-        projects = {p.grant_number: p for p in Project.objects.with_member(user).filter(
+        projects = {p.grant_number: p for p in Project.objects.with_member(user).select_related("program").filter(
             grant_number__in={row.cells["grant_number"] for row in parsed})}
         existing = sheet_existing_records(user=user, projects=projects.values())
         try:
@@ -429,6 +429,7 @@ def _new_record(user, project: Project, data: dict, people: list[dict]) -> tuple
     project, institution and creator are set here, and the data No. was checked against the project."""
     record = ManagedData(project=project, institution_id=project.institution_id, created_by=user,
                          **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    record.set_project_columns(project)
     # full_clean() without its uniqueness checks (the data No. was checked against the project already),
     # and without re-checking coded values and dates, which parsing turned into valid ones
     record.clean_fields(exclude=[f for f in _field_names(ManagedData) if f not in data or f in PARSED])

@@ -1,0 +1,1 @@
+"""Dashboard 4: DMP review (figures in `selectors`, pages in `views`)."""

@@ -1,0 +1,238 @@
+"""Figures of dashboard 4, DMP review, over the DMPs a viewer follows (`review_scope_of`):
+DMPs by state, days from submission to approval (median and 90th percentile), the open backlog by age,
+per department. Every figure is an aggregate query; drill-downs list DMPs through `DMP.objects.visible_to`.
+
+Definitions: the days to approval of one approval run from the first submission of its review round (the
+first submission since the previous approval; resubmissions after requested changes continue the round) to
+the approval. The open backlog is the DMPs submitted and waiting for a reviewer, aged from their last
+submission. The fiscal-year filter means DMPs created and approvals given by the end of that fiscal year."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from portal.charts import Chart, Column, Table
+from portal.models import Department, Role, RoleAssignment
+
+from ..aggregates import DaysBetween, Percentile
+from ..models import DMP, DMPStatus, DMPTransition
+
+# (key, label, lower bound in days, upper bound in days)
+BACKLOG_AGES = (
+    ("lt7", pgettext_lazy("backlog age", "Under 7 days"), None, 7),
+    ("7to30", pgettext_lazy("backlog age", "7–30 days"), 7, 30),
+    ("30to90", pgettext_lazy("backlog age", "30–90 days"), 30, 90),
+    ("gt90", pgettext_lazy("backlog age", "Over 90 days"), 90, None),
+)
+AGE_KEYS = tuple(key for key, *_rest in BACKLOG_AGES)
+STATE_KEYS = tuple(DMPStatus.values)
+NO_DEPARTMENT = "none"
+DEPARTMENTS_PER_PAGE = 30
+REVIEW_ROLES = (Role.INSTITUTION_ADMIN, Role.REVIEWER, Role.FUNDER_OFFICER)
+
+
+def _fiscal_year_end(year: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year + 1, 4, 1))
+
+
+@dataclass(frozen=True)
+class ReviewScope:
+    """The DMPs whose review figures a viewer follows: every DMP (operators), or those of some
+    institutions (their admins and reviewers) and of some funders' programs (their officers). The ids are
+    read once, so that the figures' queries filter on plain columns (indexes) rather than subqueries."""
+
+    everything: bool = False
+    institutions: tuple = ()
+    funders: tuple = ()
+
+    def condition(self, prefix: str = "") -> Q:
+        """The scope as a condition on DMPs, or on a model reaching them through `prefix`."""
+        if self.everything:
+            return Q()
+        condition = Q(pk__in=[])
+        if self.institutions:
+            condition |= Q(**{f"{prefix}institution_id__in": self.institutions})
+        if self.funders:
+            condition |= Q(**{f"{prefix}funder_id__in": self.funders})
+        return condition
+
+
+def review_scope_of(*, user) -> ReviewScope | None:
+    """`user`'s scope in one query, or None when they follow no DMP review figures."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return ReviewScope(everything=True)
+    roles = list(RoleAssignment.objects.for_user(user).filter(role__in=REVIEW_ROLES)
+                 .values_list("institution_id", "funder_id"))
+    scope = ReviewScope(institutions=tuple(sorted({i for i, _f in roles if i})),
+                        funders=tuple(sorted({f for _i, f in roles if f})))
+    return scope if scope.institutions or scope.funders else None
+
+
+def _filters(*, fiscal_year=None, kind=None, funder=None, prefix="") -> Q:
+    """The dashboard's filters as a condition on DMPs (or through `prefix`)."""
+    condition = Q()
+    if fiscal_year:
+        condition &= Q(**{f"{prefix}created_at__lt": _fiscal_year_end(fiscal_year)})
+    if kind:
+        condition &= Q(**{f"{prefix}institution__kind": kind})
+    if funder:
+        condition &= Q(**{f"{prefix}funder": funder})
+    return condition
+
+
+def _age_condition(key: str, now) -> Q:
+    _key, _label, low, high = next(age for age in BACKLOG_AGES if age[0] == key)
+    condition = Q(status=DMPStatus.SUBMITTED)
+    if low is not None:
+        condition &= Q(submitted_at__lte=now - datetime.timedelta(days=low))
+    if high is not None:
+        condition &= Q(submitted_at__gt=now - datetime.timedelta(days=high))
+    return condition
+
+
+def _approvals(scope: ReviewScope, filters: dict):
+    """The approvals of the DMPs in scope with their days to approval (a condition on the transitions'
+    own columns and their DMPs', no subquery; operators' overall figures read the transitions alone)."""
+    fiscal_year = filters.get("fiscal_year")
+    approvals = DMPTransition.objects.filter(scope.condition("dmp__"), _filters(**filters, prefix="dmp__"),
+                                             action="approve", round_started_at__isnull=False)
+    if fiscal_year:
+        approvals = approvals.filter(at__lt=_fiscal_year_end(fiscal_year))
+    return approvals.annotate(days=DaysBetween(F("at"), F("round_started_at")))
+
+
+def _turnaround() -> dict:
+    return {"approvals": Count("*"), "median": Percentile("days", 0.5), "p90": Percentile("days", 0.9)}
+
+
+def _days(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _url_maker(filters: dict):
+    base = reverse("dmp:dashboard-review-dmps")
+    common = {"fiscal_year": filters.get("fiscal_year"), "kind": filters.get("kind"),
+              "funder": filters["funder"].code if filters.get("funder") else None}
+    common = {k: v for k, v in common.items() if v not in (None, "")}
+    return lambda **params: base + "?" + urlencode({**common, **params})
+
+
+def review_tables(*, scope: ReviewScope, page_number=None, fiscal_year=None, kind=None, funder=None) -> list[Table]:
+    """Dashboard 4 in four queries whatever the number of DMPs: counts by department (states and backlog
+    ages), approvals' days by department, approvals' days overall, and the departments' names. The
+    per-department table shows one page of departments (every department for the CSV when `page_number`
+    is None)."""
+    filters = {"fiscal_year": fiscal_year, "kind": kind, "funder": funder}
+    dmps = DMP.objects.filter(scope.condition(), _filters(**filters))
+    review_dmps_url = _url_maker(filters)
+    now = timezone.now()
+    # One row per department, state and backlog age (a handful per department), summed up here.
+    age = Case(*(When(_age_condition(key, now), then=Value(key)) for key in AGE_KEYS), default=Value(""))
+    counts = (*STATE_KEYS, *AGE_KEYS, "total")
+    groups: dict = {}
+    for row in (dmps.annotate(age=age).values("department_id", "status", "age").order_by()
+                .annotate(n=Count("*"))):
+        into = groups.setdefault(row["department_id"], dict.fromkeys(counts, 0))
+        for key in (row["status"], row["age"], "total"):
+            if key in into:
+                into[key] += row["n"]
+    times = {row["dmp__department_id"]: row for row in
+             _approvals(scope, filters).values("dmp__department_id").order_by().annotate(**_turnaround())}
+    overall = _approvals(scope, filters).aggregate(**_turnaround())
+    departments = Department.objects.select_related("institution").in_bulk(
+        [key for key in {*groups, *times} if key])
+    rows = []
+    for department_id in {*groups, *times}:
+        group = groups.get(department_id, {})
+        department = departments.get(department_id)
+        time = times.get(department_id, {})
+        rows.append({
+            "key": department_id or NO_DEPARTMENT,
+            "department": str(department) if department else _("No department"),
+            "institution": department.institution.name if department else "",
+            "sort": (department.institution.code, department.name_ja) if department else ("~", ""),
+            **{key: group.get(key, 0) for key in counts},
+            "backlog": group.get(DMPStatus.SUBMITTED, 0),
+            "approvals": time.get("approvals", 0), "median": _days(time.get("median")),
+            "p90": _days(time.get("p90")),
+        })
+    rows.sort(key=lambda r: r["sort"])
+    totals = {key: sum(r[key] for r in rows) for key in (*counts, "backlog")}
+    page = None
+    if page_number is not None:
+        page = Paginator(rows, DEPARTMENTS_PER_PAGE).get_page(page_number)
+        rows = list(page.object_list)
+    totals.update(approvals=overall["approvals"], median=_days(overall["median"]), p90=_days(overall["p90"]))
+    state_labels = dict(DMPStatus.choices)
+
+    by_state = Table(
+        name="by-state",
+        caption=_("DMPs by review state"),
+        columns=[Column("state", _("State"), "text"), Column("count", _("DMPs"))],
+        rows=[{"state": str(state_labels[state]), "count": totals[state]} for state in STATE_KEYS],
+        footer={"state": _("All DMPs"), "count": totals["total"]},
+        chart=Chart(label="state", series=("count",)),
+        links={(i, "count"): review_dmps_url(state=state) for i, state in enumerate(STATE_KEYS)},
+        note=_("Days from submission to approval, over %(approvals)s approvals: median %(median)s, "
+               "90th percentile %(p90)s.") % {"approvals": totals["approvals"], "median": totals["median"] or "—",
+                                             "p90": totals["p90"] or "—"},
+    )
+    backlog = Table(
+        name="backlog",
+        caption=_("Open backlog: submitted DMPs waiting for review, by days waiting"),
+        columns=[Column("age", _("Waiting"), "text"), Column("count", _("DMPs"))],
+        rows=[{"age": str(label), "count": totals[key]} for key, label, *_rest in BACKLOG_AGES],
+        footer={"age": _("All waiting"), "count": totals["backlog"]},
+        chart=Chart(label="age", series=("count",)),
+        links={(i, "count"): review_dmps_url(age=key) for i, key in enumerate(AGE_KEYS)},
+    )
+    by_department = Table(
+        name="by-department",
+        caption=_("DMP review per department"),
+        columns=[
+            Column("department", _("Department"), "text"), Column("institution", _("Institution"), "text"),
+            *(Column(state, str(state_labels[state])) for state in STATE_KEYS), Column("total", _("DMPs")),
+            *(Column(key, _("Waiting %(age)s") % {"age": str(label).lower()}) for key, label, *_r in BACKLOG_AGES),
+            Column("approvals", _("Approvals")), Column("median", _("Median days to approval")),
+            Column("p90", _("90th percentile of days to approval")),
+        ],
+        rows=rows,
+        footer={"department": _("All departments"), "institution": "", **totals},
+        chart=Chart(label="department", series=STATE_KEYS),
+        links={
+            **{(i, "total"): review_dmps_url(department=r["key"]) for i, r in enumerate(rows)},
+            **{(i, DMPStatus.SUBMITTED): review_dmps_url(department=r["key"], state=DMPStatus.SUBMITTED)
+               for i, r in enumerate(rows)},
+        },
+        page=page,
+        note=_("Days to approval run from the first submission of a review round (resubmissions after requested "
+               "changes continue it) to the approval. The backlog ages from the last submission."),
+    )
+    return [by_state, backlog, by_department]
+
+
+def review_dmps(*, user, scope: ReviewScope, params: dict):
+    """The DMPs behind a figure of dashboard 4, through the visibility rule, newest change first."""
+    dmps = DMP.objects.visible_to(user).filter(scope.condition(), _filters(
+        fiscal_year=params.get("fiscal_year"), kind=params.get("kind"), funder=params.get("funder")))
+    if params.get("state") in STATE_KEYS:
+        dmps = dmps.filter(status=params["state"])
+    if params.get("age") in AGE_KEYS:
+        dmps = dmps.filter(_age_condition(params["age"], timezone.now()))
+    department = params.get("department")
+    if department == NO_DEPARTMENT:
+        dmps = dmps.filter(department__isnull=True)
+    elif department:
+        dmps = dmps.filter(department_id=int(department))
+    return (dmps.select_related("project__department", "project__institution", "project__program__funder")
+            .defer("answers").order_by("-updated_at", "-pk"))
