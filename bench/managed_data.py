@@ -63,8 +63,10 @@ def generate():
             title_ja, title_en = f"{WORDS_JA[k]} 第{n}版", f"{WORDS_EN[k]} no. {n}"
             description = f"{WORDS_JA[(k + 1) % len(WORDS_JA)]}に関するデータ {n}"
             status = "published" if n % 10 < 8 else rng.choice(["draft", "submitted", "returned", "withdrawn"])
+            project = projects[n % len(projects)]
             rows.append(ManagedData(
-                project=projects[n % len(projects)], institution=institution, data_no=str(n), title_ja=title_ja,
+                project=project, institution=institution, data_no=str(n), title_ja=title_ja,
+                program=program, funder=funder, effective_field=project.research_field,  # copies the services keep
                 title_en=title_en, description_ja=description, license="CCBY", citation_en="Bench",
                 access_right=rng.choice(["open access", "restricted access", "metadata only access"]),
                 metadata_access="open access" if n % 20 else "restricted access", status=status,
