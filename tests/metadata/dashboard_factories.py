@@ -3,30 +3,12 @@ visibility checks), many with bulk_create (for the query counts)."""
 
 import datetime
 
-import factory
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 
-from dmp.models import Project
 from metadata.models import ManagedData
 from metadata.services import managed_data_create, managed_data_transition
 from portal.models import Role
-from tests.factories import InstitutionFactory, UserFactory, user_with_role
-from tests.policy.factories import FundingProgramFactory
-
-
-class ProjectFactory(DjangoModelFactory):
-    class Meta:
-        model = Project
-
-    institution = factory.SubFactory(InstitutionFactory)
-    program = factory.SubFactory(FundingProgramFactory)
-    grant_number = factory.Sequence(lambda n: f"JPTEST{n:06d}")
-    name_ja = factory.Sequence(lambda n: f"課題{n}")
-    name_en = factory.Sequence(lambda n: f"Project {n}")
-    research_field = "289"
-    pi = factory.SubFactory(UserFactory)
-
+from tests.factories import user_with_role
 
 COMPLETE = {
     "title_en": "Dataset", "description_en": "A dataset.", "citation_en": "Cite me.", "license": "CCBY",

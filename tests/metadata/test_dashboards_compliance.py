@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from metadata.models import ManagedData
 from portal.models import Role
-from tests.factories import UserFactory, user_with_role
-from tests.metadata.dashboard_factories import ProjectFactory, bulk_records, record_via_services
+from tests.factories import ProjectFactory, UserFactory, user_with_role
+from tests.metadata.dashboard_factories import bulk_records, record_via_services
 
 pytestmark = pytest.mark.django_db
 

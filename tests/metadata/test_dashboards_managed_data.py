@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from metadata.models import ManagedData
 from portal.models import Role
-from tests.factories import FunderFactory, InstitutionFactory, UserFactory, user_with_role
-from tests.metadata.dashboard_factories import ProjectFactory, bulk_records, record_via_services
+from tests.factories import FunderFactory, InstitutionFactory, ProjectFactory, UserFactory, user_with_role
+from tests.metadata.dashboard_factories import bulk_records, record_via_services
 from tests.policy.factories import FundingProgramFactory
 
 pytestmark = pytest.mark.django_db
