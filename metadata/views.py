@@ -13,7 +13,7 @@ from .deposit.selectors import deposit_repositories_for
 from .filters import ManagedDataFilter
 from .forms import ManagedDataForm, PeopleFormSet, TransitionForm, people_initial
 from .models import ManagedData
-from .permissions import can_curate_managed_data, can_edit_managed_data, is_record_person
+from .permissions import can_curate_managed_data, can_edit_managed_data, is_record_person, record_links
 from .presentation import access_statement, citation, json_ld, record_elements
 from .selectors import managed_data_changes, managed_data_detail, managed_data_list
 from .services import InvalidTransition, managed_data_create, managed_data_transition, managed_data_update
@@ -93,6 +93,7 @@ def managed_data_detail_view(request, pk):
     return render(request, "metadata/manageddata_detail.html", {
         "record": record,
         "data_access": record.data_access,
+        "links": record_links(record),
         "access_statement": access_statement(record),
         "citation": citation(record),
         "elements": record_elements(record, internal=people_view or curator),

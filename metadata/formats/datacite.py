@@ -1,11 +1,13 @@
 """DataCite Metadata Schema kernel 4 (`oai_datacite`), mapped as metadata-elements.md §3.2 suggests.
-Public API: `record_to_datacite(record)` → the `resource` element."""
+Public API: `record_to_datacite(record)` → the `resource` element; its links follow `record_links` (the
+record annotated by `with_data_access(viewer)`)."""
 
 from lxml import etree
 
 from ..models import RecordPerson
+from ..permissions import record_links
 from ..vocabularies import ACCESS_RIGHT_URI, LICENSE_SPDX, LICENSE_URL, AccessRight, DataManagerType
-from .common import XSI, bilingual, contact_lines, issued, labels, landing_url, people, record_doi, sub
+from .common import XSI, bilingual, contact_lines, issued, labels, people, sub
 
 NS = "http://datacite.org/schema/kernel-4"
 SCHEMA_LOCATION = f"{NS} http://schema.datacite.org/meta/kernel-4/metadata.xsd"
@@ -36,11 +38,11 @@ def _person(parent, person, tag: str, contributor_type: str | None = None) -> No
 def record_to_datacite(record) -> etree._Element:
     root = etree.Element(K + "resource", nsmap={None: NS, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
-    doi = record_doi(record)
-    if doi:
-        sub(root, K + "identifier", doi, {"identifierType": "DOI"})
+    links = record_links(record)
+    if links.doi:
+        sub(root, K + "identifier", links.doi, {"identifierType": "DOI"})
     else:
-        sub(root, K + "identifier", landing_url(record), {"identifierType": "URL"})
+        sub(root, K + "identifier", links.landing_url, {"identifierType": "URL"})
     hosting = bilingual(record, "hosting_institution")
     creators = sub(root, K + "creators")
     for person in people(record.people.all(), RecordPerson.Kind.CREATOR):
@@ -81,10 +83,10 @@ def record_to_datacite(record) -> etree._Element:
     if record.access_right == AccessRight.EMBARGOED and record.embargo_until:
         sub(dates, K + "date", record.embargo_until.isoformat(), {"dateType": "Available"})
     alternates = sub(root, K + "alternateIdentifiers")
-    if doi:
-        sub(alternates, K + "alternateIdentifier", landing_url(record), {"alternateIdentifierType": "URL"})
-    elif record.repository_url:
-        sub(alternates, K + "alternateIdentifier", record.repository_url, {"alternateIdentifierType": "URL"})
+    if links.doi:
+        sub(alternates, K + "alternateIdentifier", links.landing_url, {"alternateIdentifierType": "URL"})
+    elif links.data_url:
+        sub(alternates, K + "alternateIdentifier", links.data_url, {"alternateIdentifierType": "URL"})
     if record.data_no:
         sub(alternates, K + "alternateIdentifier", record.data_no, {"alternateIdentifierType": "Local"})
     if record.file_size:

@@ -10,6 +10,7 @@ harvest already passed gets a datestamp after the harvest began, so the next inc
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Min, Prefetch, Q
 
 from dmp.models import Project
@@ -30,10 +31,11 @@ UNUSED = ("remarks_ja", "remarks_en", "withdrawn_reason", "created_by", "created
 
 
 def oai_queryset(*, with_people: bool):
-    """Public records with what the headers and formats read. Institutions and projects (with their
+    """Public records with what the headers and formats read (and the data access of everyone, which
+    decides the links the formats give). Institutions and projects (with their
     program and funder) are prefetched, not joined: a page shares a few of them, and one model instance
     each instead of one per record keeps a page fast."""
-    records = ManagedData.objects.public().defer(*UNUSED).prefetch_related(
+    records = ManagedData.objects.public().with_data_access(AnonymousUser()).defer(*UNUSED).prefetch_related(
         "institution", Prefetch("project", queryset=Project.objects.select_related("program__funder")))
     if with_people:
         records = records.prefetch_related(Prefetch("people", queryset=RecordPerson.objects.order_by("position", "pk")))
