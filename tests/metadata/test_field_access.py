@@ -125,7 +125,13 @@ def _page(name, **query):
     return fetch
 
 
-# exit: (how a viewer's client fetches it, who sees the records' metadata through it)
+def _drilldown(client, plan):
+    html = client.get(reverse("dashboards:records"), {"project": plan.dmp.project.pk}).content.decode()
+    assert len(re.findall(r'href="/data/\d+/"', html)) == len(ACCESS) * 2  # every record, to its landing page
+    return html
+
+
+# exit: (how a viewer's client fetches it, who sees the records' links through it)
 EXITS = {
     "landing_page": (_landing, set(VIEWERS)),  # the page, its citation line and its JSON-LD
     "api": (_api, set(VIEWERS)),
@@ -139,6 +145,7 @@ EXITS = {
     "dmp_version": (_page("dmp:dmp-version"), DMP_READERS),
     "dmp_diff": (_page("dmp:dmp-diff"), DMP_READERS),
     "dmp_pdf": (_page("dmp:dmp-pdf", lang="en"), DMP_READERS),
+    "dashboard_drilldown": (_drilldown, set()),  # titles linking to the landing page, no other link
 }
 
 
