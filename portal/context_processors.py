@@ -1,4 +1,5 @@
 from .models import RoleAssignment
+from .selectors import unread_notification_count
 
 
 def roles(request):
@@ -7,3 +8,9 @@ def roles(request):
     if user is None or not user.is_authenticated:
         return {"user_roles": frozenset()}
     return {"user_roles": frozenset(RoleAssignment.objects.for_user(user).values_list("role", flat=True))}
+
+
+def notifications(request):
+    """How many notifications the signed-in user has not read (shown beside their name)."""
+    user = getattr(request, "user", None)
+    return {"unread_notifications": unread_notification_count(user=user) if user is not None else 0}
