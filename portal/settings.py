@@ -203,6 +203,9 @@ SPECTACULAR_SETTINGS = {
 SCHEMA_DIR = env.path("SCHEMA_DIR", default=(BASE_DIR.parent / "shared" / "schemas").resolve())
 
 # Public base URL of the portal, used in identifiers and landing links that leave the portal.
+# Filter selects offer "All" (すべて) rather than a row of dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # OAI-PMH provider (/oai): how the repository names itself to harvesters, and how it pages.
