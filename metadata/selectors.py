@@ -2,7 +2,8 @@
 
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 
 from portal import inbox
 
@@ -42,13 +43,20 @@ def managed_data_changes(record: ManagedData) -> list[dict]:
         fields = []
         if older is not None:
             delta = newer.diff_against(older)
-            fields = [
-                {"field": ManagedData._meta.get_field(c.field).verbose_name, "old": c.old, "new": c.new}
-                for c in delta.changes
-            ]
+            fields = [_field_change(ManagedData._meta.get_field(c.field), c.old, c.new) for c in delta.changes]
         changes.append({"when": newer.history_date, "who": newer.history_user,
-                        "kind": newer.get_history_type_display(), "fields": fields})
+                        "kind": HISTORY_KINDS.get(newer.history_type, newer.history_type), "fields": fields})
     return changes
+
+
+HISTORY_KINDS = {"+": pgettext_lazy("history", "Created"), "~": pgettext_lazy("history", "Changed"),
+                 "-": pgettext_lazy("history", "Deleted")}
+
+
+def _field_change(field, old, new) -> dict:
+    """A changed field by its label, with coded values (states, access rights, …) shown by their labels."""
+    labels = dict(field.flatchoices) if field.choices else {}
+    return {"field": capfirst(field.verbose_name), "old": labels.get(old, old), "new": labels.get(new, new)}
 
 
 def inbox_sections(user):
