@@ -96,3 +96,11 @@ def test_notifications_are_listed_with_an_unread_count_and_marked_read(client, d
     other = user_with_role(Role.RESEARCHER)
     client.force_login(other)
     assert client.get(reverse("portal:notification-open", args=[note.pk])).status_code == 404
+
+
+def test_only_reviewers_are_offered_the_review_queue(client, dmp, researcher, reviewer):
+    queue = reverse("dmp:dmp-review-queue")
+    client.force_login(researcher)
+    assert queue not in client.get(reverse("dmp:dmp-list")).content.decode()
+    client.force_login(reviewer)
+    assert queue in client.get(reverse("dmp:dmp-list")).content.decode()
