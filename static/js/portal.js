@@ -26,3 +26,15 @@
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
 })();
+
+// "Select all" checkboxes (data-select-all="NAME") tick every checkbox NAME of their form.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var name = event.target && event.target.getAttribute("data-select-all");
+    if (!name || !event.target.form) { return; }
+    event.target.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
+      box.checked = event.target.checked;
+    });
+  });
+})();
