@@ -32,3 +32,33 @@
     });
   });
 })();
+
+// Long selects (data-searchable) get a search box above them that hides the options not matching what is
+// typed (full-width and half-width forms alike); without JavaScript they stay plain selects.
+(function () {
+  "use strict";
+  function fold(text) { return (text || "").normalize("NFKC").toLowerCase(); }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "select-search";
+      box.setAttribute("aria-controls", select.id);
+      box.setAttribute("aria-label", select.getAttribute("data-searchable"));
+      box.placeholder = select.getAttribute("data-searchable");
+      select.parentNode.insertBefore(box, select);
+      box.addEventListener("input", function () {
+        var needle = fold(box.value);
+        select.querySelectorAll("optgroup").forEach(function (group) {
+          var any = false;
+          group.querySelectorAll("option").forEach(function (option) {
+            var match = !needle || fold(group.label + " " + option.textContent).indexOf(needle) !== -1;
+            option.hidden = !match;
+            any = any || match;
+          });
+          group.hidden = !any;
+        });
+      });
+    });
+  });
+})();
