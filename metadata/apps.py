@@ -8,7 +8,11 @@ class MetadataConfig(AppConfig):
 
     def ready(self):
         from dmp.selectors import managed_data_reads_register
+        from portal import inbox
 
-        from .selectors import DMP_DATASETS
+        from .deposit.selectors import inbox_sections as deposit_inbox
+        from .selectors import DMP_DATASETS, inbox_sections
 
+        inbox.register(inbox_sections)
+        inbox.register(deposit_inbox)
         managed_data_reads_register(DMP_DATASETS)
