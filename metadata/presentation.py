@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from portal.i18n import pick
 
 from .models import ManagedData, RecordPerson
+from .permissions import record_links
 from .validators import doi_from
 from .vocabularies import LICENSE_URL, AccessRight, Status
 
@@ -46,8 +47,7 @@ def citation(record: ManagedData) -> str:
     year = (record.issued_date or (record.published_at and timezone.localtime(record.published_at).date()))
     parts = [f"{names} ({year.year})" if year else names, record.title,
              record.repository_info_en or record.repository_info_ja or record.hosting_institution_ja]
-    link = f"https://doi.org/{record.doi}" if record.doi else landing_url(record)
-    return ". ".join(p for p in parts if p) + f". {link}"
+    return ". ".join(p for p in parts if p) + f". {record_links(record).primary}"
 
 
 def json_ld(record: ManagedData) -> dict:

@@ -31,6 +31,7 @@ SWORD_SIMPLE_ZIP = "http://purl.org/net/sword/package/SimpleZip"
 class Identifier:
     landing_url: str
     doi: str = ""
+    version: str = ""
 
 
 def key_urn(key: uuid.UUID | str) -> str:
@@ -47,6 +48,11 @@ class Adapter:
         raise NotImplementedError
 
     def create(self, record: ManagedData, key) -> dict:
+        raise NotImplementedError
+
+    def new_version(self, record: ManagedData, key, previous_id: str) -> dict:
+        """Start a new version of the remote record `previous_id` (an earlier deposit of this record) with the
+        record's metadata as it is now. Safe to repeat: the repositories return the version in progress."""
         raise NotImplementedError
 
     def upload(self, remote: dict, files: list[payload.File]) -> None:
@@ -76,7 +82,7 @@ class InvenioRDM(Adapter):
         hits = _get(self.client.json("GET", f"{self.base}/api/user/records?{query}"), "hits", "hits")
         return {"id": str(_get(hits, 0, "id"))} if hits else None
 
-    def create(self, record, key):
+    def _body(self, record, key) -> dict:
         access = "public" if record.access_right == "open access" else "restricted"
         metadata = {
             "resource_type": {"id": "dataset"},
@@ -91,9 +97,21 @@ class InvenioRDM(Adapter):
         body = {"metadata": metadata, "files": {"enabled": True}, "access": {"record": "public", "files": access}}
         if record.embargo_active():
             body["access"]["embargo"] = {"active": True, "until": record.embargo_until.isoformat()}
+        return body
+
+    def create(self, record, key):
+        body = self._body(record, key)
         if self.repository.collection:
             body["parent"] = {"communities": {"default": self.repository.collection}}
         return {"id": str(_get(self.client.json("POST", f"{self.base}/api/records", body), "id"))}
+
+    def new_version(self, record, key, previous_id):
+        # A new version draft (InvenioRDM returns the one in progress if there is one), without files and
+        # with the metadata of the previous version; then the record's metadata as it is now.
+        draft = self.client.json("POST", f"{self.base}/api/records/{quote(previous_id)}/versions")
+        remote = {"id": str(_get(draft, "id"))}
+        self.client.json("PUT", f"{self.base}/api/records/{remote['id']}/draft", self._body(record, key))
+        return remote
 
     def upload(self, remote, files):
         url = f"{self.base}/api/records/{remote['id']}/draft/files"
@@ -120,7 +138,8 @@ class InvenioRDM(Adapter):
     def identify(self, remote):
         data = self._published(remote) or {}
         doi = (data.get("pids") or {}).get("doi", {}).get("identifier", "")
-        return Identifier(landing_url=_get(data, "links", "self_html"), doi=doi)
+        version = str((data.get("versions") or {}).get("index") or "")
+        return Identifier(landing_url=_get(data, "links", "self_html"), doi=doi, version=version)
 
 
 class Dataverse(Adapter):
@@ -134,7 +153,7 @@ class Dataverse(Adapter):
         items = _get(self.client.json("GET", f"{self.base}/api/search?{query}"), "data", "items")
         return {"id": _get(items, 0, "global_id")} if items else None
 
-    def create(self, record, key):
+    def _version(self, record, key) -> dict:
         def primitive(name, value):
             return {"typeName": name, "multiple": False, "typeClass": "primitive", "value": value}
 
@@ -151,10 +170,18 @@ class Dataverse(Adapter):
             compound("otherId", [{"otherIdAgency": "portal", "otherIdValue": key_urn(key)},
                                  {"otherIdAgency": "portal", "otherIdValue": payload.landing_page(record)}]),
         ]
-        body = {"datasetVersion": {"metadataBlocks": {"citation": {"fields": fields}}}}
+        return {"metadataBlocks": {"citation": {"fields": fields}}}
+
+    def create(self, record, key):
         collection = quote(self.repository.collection or "root")
-        data = self.client.json("POST", f"{self.base}/api/dataverses/{collection}/datasets", body)
+        data = self.client.json("POST", f"{self.base}/api/dataverses/{collection}/datasets",
+                                {"datasetVersion": self._version(record, key)})
         return {"id": _get(data, "data", "persistentId")}
+
+    def new_version(self, record, key, previous_id):
+        # Editing a released dataset's metadata opens its next draft version (or edits the open one).
+        self.client.json("PUT", self._dataset(previous_id, "versions/:draft"), self._version(record, key))
+        return {"id": previous_id}
 
     def upload(self, remote, files):
         listed = _get(self.client.json("GET", self._dataset(remote["id"], "versions/:draft/files")), "data")
@@ -182,9 +209,13 @@ class Dataverse(Adapter):
 
     def identify(self, remote):
         pid = remote["id"]
-        landing = self._latest(remote).get("persistentUrl") or \
-            f"{self.base}/dataset.xhtml?{urlencode({'persistentId': pid})}"
-        return Identifier(landing_url=landing, doi=pid.removeprefix("doi:") if pid.startswith("doi:") else "")
+        latest = self._latest(remote)
+        landing = latest.get("persistentUrl") or f"{self.base}/dataset.xhtml?{urlencode({'persistentId': pid})}"
+        number = latest.get("latestVersion") or {}
+        version = f"{number['versionNumber']}.{number.get('versionMinorNumber', 0)}" \
+            if number.get("versionNumber") is not None else ""
+        return Identifier(landing_url=landing, doi=pid.removeprefix("doi:") if pid.startswith("doi:") else "",
+                          version=version)
 
 
 class Sword2(Adapter):
@@ -223,21 +254,37 @@ class Sword2(Adapter):
                 return self._remote(entry)
         return None
 
+    @staticmethod
+    def _package(record) -> tuple[bytes, dict]:
+        body = io.BytesIO()
+        with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as package:
+            package.writestr("jpcoar.xml", record_to_jpcoar_bytes(record))
+            for file in payload.files(record):
+                package.writestr(f"data/{file.name}", file.content)
+        return body.getvalue(), {"Content-Type": "application/zip", "Packaging": SWORD_SIMPLE_ZIP,
+                                 "Content-Disposition": "attachment; filename=deposit.zip"}
+
     def create(self, record, key):
         if self.packaged:
-            body = io.BytesIO()
-            with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as package:
-                package.writestr("jpcoar.xml", record_to_jpcoar_bytes(record))
-                for file in payload.files(record):
-                    package.writestr(f"data/{file.name}", file.content)
-            body, headers = body.getvalue(), {
-                "Content-Type": "application/zip", "Content-Disposition": "attachment; filename=deposit.zip",
-                "Packaging": SWORD_SIMPLE_ZIP}
+            body, headers = self._package(record)
         else:
             body, headers = self._atom_entry(record, key), {"Content-Type": "application/atom+xml;type=entry"}
         answer = self.client.request("POST", self.collection_iri, body=body,
                                      headers={**headers, "In-Progress": "true", "Slug": str(key)})
         return self._remote(answer.xml(), answer.headers.get("Location"))
+
+    def new_version(self, record, key, previous_id):
+        # SWORD replaces in place: the package on the EM-IRI, or the metadata on the Edit-IRI (the file then
+        # follows on the EM-IRI); both are replacements, so repeating them is harmless.
+        remote = self._remote(self.client.request("GET", previous_id, headers={"Accept": "application/atom+xml"})
+                              .xml(), previous_id)
+        if self.packaged:
+            body, headers = self._package(record)
+            self.client.request("PUT", remote["edit_media"], body=body, headers={**headers, "In-Progress": "true"})
+        else:
+            self.client.request("PUT", previous_id, body=self._atom_entry(record, key),
+                                headers={"Content-Type": "application/atom+xml;type=entry", "In-Progress": "true"})
+        return remote
 
     @staticmethod
     def _atom_entry(record, key) -> bytes:

@@ -1,4 +1,7 @@
-"""Fake Dataverse native API: datasets in a collection, add files (multipart), publish, search."""
+"""Fake Dataverse native API: datasets in a collection, add files (multipart), publish, search, and
+versions as Dataverse keeps them: one dataset (one persistent id) with numbered versions; editing the
+metadata (`PUT …/versions/:draft`) or adding a file to a released dataset opens its next draft version,
+which carries the files over; publishing with type=major releases it as the next major number."""
 
 import json
 import secrets
@@ -28,8 +31,17 @@ class FakeDataverse(FakeServer):
         return [r for r in self.records.values() if r["state"] == "RELEASED"]
 
     def _dataset_json(self, record):
+        latest = {"versionState": record["state"], "files": record["files"]}
+        if record["state"] == "RELEASED":
+            latest.update(versionNumber=record["released"][-1]["number"], versionMinorNumber=0)
         return {"id": record["db_id"], "persistentUrl": f"https://doi.org/{record['pid'].removeprefix('doi:')}",
-                "protocol": "doi", "latestVersion": {"versionState": record["state"], "files": record["files"]}}
+                "protocol": "doi", "latestVersion": latest}
+
+    @staticmethod
+    def _open_draft(record):
+        """Editing a released dataset starts its next draft version (files carried over)."""
+        if record["state"] == "RELEASED":
+            record["state"], record["files"] = "DRAFT", [dict(entry) for entry in record["files"]]
 
     def route(self, request):
         path, method, pid = request.path, request.method, request.query.get("persistentId", "")
@@ -44,7 +56,7 @@ class FakeDataverse(FakeServer):
                 return self.error(400, "Validation Failed: Title is required.")
             pid = f"doi:10.5072/FK2/{secrets.token_hex(3).upper()}"
             self.records[pid] = {"pid": pid, "db_id": len(self.records) + 1, "fields": fields, "files": [],
-                                 "state": "DRAFT", "collection": parts[2]}
+                                 "state": "DRAFT", "collection": parts[2], "released": []}
             return json_reply(201, {"status": "OK", "data": {"id": self.records[pid]["db_id"], "persistentId": pid}})
         if path == "/api/search" and method == "GET":
             value = request.query.get("q", "").split(":", 1)[-1].strip('"')
@@ -60,7 +72,18 @@ class FakeDataverse(FakeServer):
         if action == "" and method == "GET":
             return json_reply(200, {"status": "OK", "data": self._dataset_json(record)})
         if action == "versions/:draft/files" and method == "GET":
+            if record["state"] != "DRAFT":
+                return self.error(404, "Dataset version :draft of dataset not found.")
             return json_reply(200, {"status": "OK", "data": record["files"]})
+        if action == "versions/:draft" and method == "PUT":
+            if request.content_type != "application/json":
+                return self.error(415, "Content-Type must be application/json.")
+            fields = request.json()["metadataBlocks"]["citation"]["fields"]
+            if not any(f["typeName"] == "title" and f["value"] for f in fields):
+                return self.error(400, "Validation Failed: Title is required.")
+            self._open_draft(record)
+            record["fields"] = fields
+            return json_reply(200, {"status": "OK", "data": {"versionState": "DRAFT"}})
         if action == "add" and method == "POST":
             if request.content_type != "multipart/form-data":
                 return self.error(400, "You must upload a file.")
@@ -72,8 +95,8 @@ class FakeDataverse(FakeServer):
                 return self.error(400, "You must upload a file.")
             entry = {"label": upload.get_filename(), "dataFile": {"id": len(record["files"]) + 100,
                                                                    "filesize": len(upload.get_payload(decode=True))}}
+            self._open_draft(record)
             record["files"].append(entry)
-            record["state"] = "DRAFT"
             return json_reply(200, {"status": "OK", "data": {"files": [entry]}})
         if action == "actions/:publish" and method == "POST":
             if request.query.get("type") not in ("major", "minor", "updatecurrent"):
@@ -81,5 +104,7 @@ class FakeDataverse(FakeServer):
             if record["state"] == "RELEASED":
                 return self.error(400, "Dataset has no draft to publish.")
             record["state"] = "RELEASED"
+            record["released"].append({"number": len(record["released"]) + 1, "fields": record["fields"],
+                                       "files": record["files"]})
             return json_reply(200, {"status": "OK", "data": self._dataset_json(record)})
         return self.error(405, "Method not allowed.")

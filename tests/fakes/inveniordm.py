@@ -1,4 +1,7 @@
-"""Fake InvenioRDM REST API: drafts, draft files (init / content / commit), publish, DOI, user search."""
+"""Fake InvenioRDM REST API: drafts, draft files (init / content / commit), publish, DOI, user search, and
+versions as InvenioRDM keeps them: every version is a record of its own (own id, own DOI) under one parent;
+`POST /api/records/{id}/versions` opens a new version draft without files and without the publication date
+(or returns the one already in progress), `PUT /api/records/{id}/draft` replaces its metadata."""
 
 import json
 import re
@@ -9,6 +12,8 @@ from .base import FakeServer, Reply, json_reply
 FILES = re.compile(r"^/api/records/([\w-]+)/draft/files(?:/([^/]+)/(content|commit))?$")
 PUBLISH = re.compile(r"^/api/records/([\w-]+)/draft/actions/publish$")
 RECORD = re.compile(r"^/api/records/([\w-]+)$")
+VERSIONS = re.compile(r"^/api/records/([\w-]+)/versions$")
+DRAFT = re.compile(r"^/api/records/([\w-]+)/draft$")
 REQUIRED = ("title", "resource_type", "publication_date", "creators")
 
 
@@ -28,10 +33,28 @@ class FakeInvenioRDM(FakeServer):
     def published(self) -> list[dict]:
         return [r for r in self.records.values() if r["published"]]
 
+    def parents(self) -> dict[str, list[dict]]:
+        """Parent id -> its versions, by index."""
+        parents = {}
+        for record in sorted(self.records.values(), key=lambda r: r["index"]):
+            parents.setdefault(record["parent"], []).append(record)
+        return parents
+
+    def _new_record(self, metadata, access, parent=None, index=1):
+        record_id = f"{secrets.token_hex(3)[:5]}-{secrets.token_hex(3)[:5]}"
+        self.records[record_id] = {"id": record_id, "metadata": metadata, "access": access, "files": {},
+                                   "published": False, "doi": "", "parent": parent or f"p-{record_id}",
+                                   "index": index}
+        return self.records[record_id]
+
     def _record_json(self, record):
         links = {"self": f"{self.url}/api/records/{record['id']}", "self_html": f"{self.url}/records/{record['id']}"}
+        latest = max((r["index"] for r in self.records.values() if r["parent"] == record["parent"]
+                      and r["published"]), default=0)
         data = {"id": record["id"], "metadata": record["metadata"], "is_published": record["published"],
-                "status": "published" if record["published"] else "draft", "links": links}
+                "status": "published" if record["published"] else "draft", "links": links,
+                "parent": {"id": record["parent"]},
+                "versions": {"index": record["index"], "is_latest": record["index"] == latest}}
         if record["published"]:
             data["pids"] = {"doi": {"identifier": record["doi"], "provider": "datacite"}}
         return data
@@ -47,10 +70,24 @@ class FakeInvenioRDM(FakeServer):
             if missing:
                 return json_reply(400, {"status": 400, "message": "A validation error occurred.", "errors": [
                     {"field": f"metadata.{f}", "messages": ["Missing data for required field."]} for f in missing]})
-            record_id = f"{secrets.token_hex(3)[:5]}-{secrets.token_hex(3)[:5]}"
-            self.records[record_id] = {"id": record_id, "metadata": metadata, "access": body.get("access"),
-                                       "files": {}, "published": False, "doi": ""}
-            return json_reply(201, self._record_json(self.records[record_id]))
+            return json_reply(201, self._record_json(self._new_record(metadata, body.get("access"))))
+        if (match := VERSIONS.match(path)) and method == "POST":
+            record = self.records.get(match.group(1))
+            if record is None or not record["published"]:
+                return self.error(404, "The persistent identifier does not exist.")
+            versions = self.parents()[record["parent"]]
+            if not versions[-1]["published"]:  # a new version is already in progress
+                return json_reply(201, self._record_json(versions[-1]))
+            metadata = {k: v for k, v in versions[-1]["metadata"].items() if k not in ("publication_date", "version")}
+            draft = self._new_record(metadata, versions[-1]["access"], record["parent"], versions[-1]["index"] + 1)
+            return json_reply(201, self._record_json(draft))
+        if (match := DRAFT.match(path)) and method == "PUT":
+            record = self.records.get(match.group(1))
+            if record is None or record["published"]:
+                return self.error(404, "The draft does not exist.")
+            body = request.json()
+            record["metadata"], record["access"] = body.get("metadata") or {}, body.get("access")
+            return json_reply(200, self._record_json(record))
         if path == "/api/user/records" and method == "GET":
             wanted = re.findall(r'"([^"]+)"', request.query.get("q", ""))
             hits = [self._record_json(r) for r in self.records.values()
@@ -66,6 +103,10 @@ class FakeInvenioRDM(FakeServer):
             if not record["files"] or any(f["status"] != "completed" for f in record["files"].values()):
                 errors = [{"field": "files.enabled", "messages": ["Missing uploaded files."]}]
                 return json_reply(400, {"status": 400, "message": "A validation error occurred.", "errors": errors})
+            missing = [f for f in REQUIRED if not record["metadata"].get(f)]
+            if missing:
+                return json_reply(400, {"status": 400, "message": "A validation error occurred.", "errors": [
+                    {"field": f"metadata.{f}", "messages": ["Missing data for required field."]} for f in missing]})
             record["published"], record["doi"] = True, f"10.80000/{record['id']}"
             return json_reply(202, self._record_json(record))
         if (match := RECORD.match(path)) and method == "GET":
