@@ -87,17 +87,17 @@ def test_sword_zip_package_carries_valid_jpcoar_and_the_files(official_schemas, 
 
 def test_a_record_without_a_location_takes_its_first_copy_and_keeps_it(
         fakes, institution, librarian, django_capture_on_commit_callbacks):  # noqa: F811
-    record = published_record(institution, librarian, repository_url="", repository_info_ja="", repository_info_en="")
-    datestamp = record.datestamp
+    bare = published_record(institution, librarian, repository_url="", repository_info_ja="", repository_info_en="")
+    datestamp = bare.datestamp
     for kind in ("inveniordm", "sword2"):
         repository = make_repository(kind, fakes[kind], institution)
         with django_capture_on_commit_callbacks(execute=True):
-            deposit_jobs_queue(record_ids=[record.pk], repository_id=repository.pk, actor=librarian)
-    record.refresh_from_db()
+            deposit_jobs_queue(record_ids=[bare.pk], repository_id=repository.pk, actor=librarian)
+    bare.refresh_from_db()
     [remote] = fakes["inveniordm"].published()
-    assert (record.doi, record.repository_url) == (remote["doi"], f"https://doi.org/{remote['doi']}")
-    assert record.repository_info_en == "Test inveniordm"
-    assert record.datestamp > datestamp  # its location is new to harvesters
+    assert (bare.doi, bare.repository_url) == (remote["doi"], f"https://doi.org/{remote['doi']}")
+    assert bare.repository_info_en == "Test inveniordm"
+    assert bare.datestamp > datestamp  # its location is new to harvesters
     assert DepositJob.objects.filter(state="succeeded").count() == 2
-    assert [(c.repository.kind, c.is_primary) for c in record.copies.all()] == [("inveniordm", True),
+    assert [(c.repository.kind, c.is_primary) for c in bare.copies.all()] == [("inveniordm", True),
                                                                               ("sword2", False)]
