@@ -70,11 +70,16 @@ def record_deposit(request, pk):
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
         else:
+            job = (created or existing)[0]
+            job.refresh_from_db()  # without a broker it has run already
             if existing:
-                messages.info(request, _("This record already has a deposit into that repository."))
+                messages.info(request, _("This record already has a deposit into that repository, and it has not "
+                                         "changed since."))
+            elif job.state == job.State.WAITING:
+                messages.warning(request, _("The repository cannot take the deposit now; it will be tried again."))
             else:
                 messages.success(request, _("The deposit is queued."))
-            return redirect((created or existing)[0])
+            return redirect(job)
     return render(request, "metadata/deposit/record_deposit.html", {"record": record, "form": form})
 
 
