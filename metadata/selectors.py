@@ -1,6 +1,6 @@
 """Reads of managed data. Every function starts from a queryset that already went through `visible_to`."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from .models import CurationEvent, ManagedData, RecordPerson
 
@@ -44,3 +44,14 @@ def managed_data_changes(record: ManagedData) -> list[dict]:
         changes.append({"when": newer.history_date, "who": newer.history_user,
                         "kind": newer.get_history_type_display(), "fields": fields})
     return changes
+
+
+def managed_data_versions(record: ManagedData, user) -> list[dict]:
+    """The versions of `record` that `user` sees, oldest first, the latest published one marked."""
+    versions = list(ManagedData.objects.visible_to(user).filter(
+        Q(pk=record.first_version_id) | Q(version_of=record.first_version_id)).order_by("version")
+        .only("pk", "version", "status", "published_at", "datestamp", "title_ja", "title_en"))
+    if len(versions) < 2:
+        return []
+    latest = max((v.version for v in versions if v.status == "published"), default=None)
+    return [{"record": v, "is_latest": v.version == latest, "is_this": v.pk == record.pk} for v in versions]

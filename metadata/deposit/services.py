@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,18 +34,21 @@ def deposit_jobs_queue(*, record_ids: list[int], repository_id: int, actor) -> t
                 % {"record": record, "repository": repository})
     open_jobs = {job.record_id: job for job in
                  DepositJob.objects.filter(repository=repository, record__in=records).exclude(state=State.SUCCEEDED)}
-    last_copies = {}
-    for copy in DepositCopy.objects.filter(repository=repository, record__in=records).select_related("job") \
+    firsts = {record.first_version_id for record in records}
+    last_copies = {}  # the latest copy in this repository of any version of the record
+    for copy in DepositCopy.objects.filter(repository=repository).filter(
+            Q(record__in=firsts) | Q(record__version_of__in=firsts)).select_related("job", "record") \
             .order_by("deposited_at", "pk"):
-        last_copies[copy.record_id] = copy
+        last_copies[copy.record.first_version_id] = copy
     existing, new = [], []
     for record in records:
-        copy = last_copies.get(record.pk)
+        copy = last_copies.get(record.first_version_id)
         if record.pk in open_jobs:
             existing.append(open_jobs[record.pk])
-        elif copy and copy.job and copy.record_datestamp and copy.record_datestamp >= record.datestamp:
+        elif copy and copy.record_id == record.pk and copy.job and copy.record_datestamp \
+                and copy.record_datestamp >= record.datestamp:
             existing.append(copy.job)  # deposited as it is now
-        else:  # never deposited here, or changed since: then a new version of the remote record
+        else:  # never deposited here, or changed since, or a new version: a new version of the remote record
             new.append(DepositJob(record=record, repository=repository, created_by=actor,
                                   previous_remote_id=copy.remote_id if copy else ""))
     created = DepositJob.objects.bulk_create(new)

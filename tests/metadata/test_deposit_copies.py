@@ -21,6 +21,11 @@ from tests.metadata.oai_fixtures import oai_get
 OPENNEURO = "10.18112/openneuro.ds000117.v1.0.5"
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def openneuro_record(institution, librarian):  # noqa: F811
     return published_record(institution, librarian, repository_url=f"https://doi.org/{OPENNEURO}",
