@@ -2,9 +2,8 @@
 earlier, interrupted attempt created (by the job's key, sent with the metadata), `upload` skips files
 already there, `publish` skips what is already public, `identify` only reads."""
 
-import io
+import itertools
 import uuid
-import zipfile
 from base64 import b64encode
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urljoin
@@ -18,7 +17,7 @@ from metadata.formats.jpcoar import record_to_jpcoar_bytes
 from metadata.models import ManagedData
 
 from . import payload
-from .http import Client, PermanentError, unreadable
+from .http import Client, PermanentError, TransientError, unreadable
 from .models import Repository
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -63,6 +62,19 @@ class Adapter:
 
     def identify(self, remote: dict) -> Identifier:
         raise NotImplementedError
+
+
+def checksum_mismatch(file: payload.File, theirs: str) -> TransientError:
+    """The repository holds other bytes than ours (damaged on the way): said plainly, and sent again."""
+    return TransientError(_("The repository reports the checksum %(theirs)s for “%(name)s”, but ours is MD5 "
+                            "%(ours)s: the file was damaged on the way and will be sent again.")
+                          % {"theirs": theirs or _("none"), "name": file.name, "ours": file.md5})
+
+
+def content_disposition(name: str) -> str:
+    """`attachment` with the file name, non-ASCII names as RFC 6266 / 5987 say."""
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _get(data, *path):
@@ -114,16 +126,25 @@ class InvenioRDM(Adapter):
         return remote
 
     def upload(self, remote, files):
+        """Each file: init, content streamed, commit; then the MD5 the repository computed must be ours (a
+        wrong copy is deleted and the attempt retried). Files already completed with our MD5 are skipped."""
         url = f"{self.base}/api/records/{remote['id']}/draft/files"
-        done = {entry.get("key"): entry.get("status") for entry in _get(self.client.json("GET", url), "entries")}
+        listed = {entry.get("key"): entry for entry in _get(self.client.json("GET", url), "entries")}
         for file in files:
-            if done.get(file.name) == "completed":
-                continue
-            if file.name not in done:
+            entry, file_url = listed.get(file.name), f"{url}/{quote(file.name, safe='')}"
+            if entry and entry.get("status") == "completed":
+                if entry.get("checksum") == f"md5:{file.md5}":
+                    continue
+                self.client.request("DELETE", file_url)  # a damaged or outdated copy
+                entry = None
+            if entry is None:
                 self.client.json("POST", url, [{"key": file.name}])
-            self.client.request("PUT", f"{url}/{quote(file.name)}/content", body=file.content,
+            self.client.request("PUT", f"{file_url}/content", body=file.chunks(), length=file.size,
                                 headers={"Content-Type": "application/octet-stream"})
-            self.client.json("POST", f"{url}/{quote(file.name)}/commit")
+            committed = self.client.json("POST", f"{file_url}/commit")
+            if committed.get("checksum") != f"md5:{file.md5}":
+                self.client.request("DELETE", file_url)
+                raise checksum_mismatch(file, str(committed.get("checksum") or ""))
 
     def _published(self, remote) -> dict | None:
         try:
@@ -183,22 +204,37 @@ class Dataverse(Adapter):
         self.client.json("PUT", self._dataset(previous_id, "versions/:draft"), self._version(record, key))
         return {"id": previous_id}
 
+    @staticmethod
+    def _md5(entry) -> str:
+        data = entry.get("dataFile") or {}
+        checksum = data.get("checksum") or {}
+        return data.get("md5") or (checksum.get("value", "") if checksum.get("type") == "MD5" else "")
+
     def upload(self, remote, files):
+        """Each file streamed as multipart/form-data: added, or replacing the file of that name whose MD5
+        differs (a new version's changed file, or a damaged copy); the MD5 Dataverse reports must be ours."""
         listed = _get(self.client.json("GET", self._dataset(remote["id"], "versions/:draft/files")), "data")
-        present = {entry.get("label") for entry in listed if isinstance(entry, dict)}
+        present = {entry.get("label"): entry for entry in listed if isinstance(entry, dict)}
         for file in files:
-            if file.name in present:
+            entry = present.get(file.name)
+            if entry and self._md5(entry) == file.md5:
                 continue
+            url = self._dataset(remote["id"], "add") if entry is None else \
+                f"{self.base}/api/files/{_get(entry, 'dataFile', 'id')}/replace"
             boundary = uuid.uuid4().hex
-            body = (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file.name}"\r\n'
-                f"Content-Type: {file.content_type}\r\n\r\n"
-            ).encode() + file.content + (
-                f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="jsonData"\r\n\r\n'
-                f'{{"description": "Metadata from the research data portal"}}\r\n--{boundary}--\r\n'
-            ).encode()
-            self.client.request("POST", self._dataset(remote["id"], "add"), body=body,
-                                headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            name = file.name.replace('"', "%22")
+            head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                    f"Content-Type: {file.content_type}\r\n\r\n").encode()
+            tail = (f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="jsonData"\r\n\r\n'
+                    f'{{"description": "From the research data portal", "forceReplace": true}}\r\n'
+                    f"--{boundary}--\r\n").encode()
+            answer = self.client.request(
+                "POST", url, body=itertools.chain((head,), file.chunks(), (tail,)),
+                length=len(head) + file.size + len(tail),
+                headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}).json()
+            reported = self._md5(_get(answer, "data", "files", 0))
+            if reported != file.md5:
+                raise checksum_mismatch(file, f"MD5 {reported}" if reported else "")
 
     def _latest(self, remote) -> dict:
         return _get(self.client.json("GET", self._dataset(remote["id"])), "data")
@@ -255,18 +291,16 @@ class Sword2(Adapter):
         return None
 
     @staticmethod
-    def _package(record) -> tuple[bytes, dict]:
-        body = io.BytesIO()
-        with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as package:
-            package.writestr("jpcoar.xml", record_to_jpcoar_bytes(record))
-            for file in payload.files(record):
-                package.writestr(f"data/{file.name}", file.content)
-        return body.getvalue(), {"Content-Type": "application/zip", "Packaging": SWORD_SIMPLE_ZIP,
-                                 "Content-Disposition": "attachment; filename=deposit.zip"}
+    def _package(record, files) -> tuple:
+        """The SimpleZip package, built as it is sent: jpcoar.xml (JPCOAR 2.0) and the files under data/."""
+        entries = [("jpcoar.xml", payload.in_memory("jpcoar.xml", record_to_jpcoar_bytes(record), "application/xml"))]
+        entries += [(f"data/{file.name}", file) for file in files]
+        return payload.zip_stream(entries), {"Content-Type": "application/zip", "Packaging": SWORD_SIMPLE_ZIP,
+                                             "Content-Disposition": "attachment; filename=deposit.zip"}
 
     def create(self, record, key):
         if self.packaged:
-            body, headers = self._package(record)
+            body, headers = self._package(record, payload.files(record))
         else:
             body, headers = self._atom_entry(record, key), {"Content-Type": "application/atom+xml;type=entry"}
         answer = self.client.request("POST", self.collection_iri, body=body,
@@ -279,7 +313,7 @@ class Sword2(Adapter):
         remote = self._remote(self.client.request("GET", previous_id, headers={"Accept": "application/atom+xml"})
                               .xml(), previous_id)
         if self.packaged:
-            body, headers = self._package(record)
+            body, headers = self._package(record, payload.files(record))
             self.client.request("PUT", remote["edit_media"], body=body, headers={**headers, "In-Progress": "true"})
         else:
             self.client.request("PUT", previous_id, body=self._atom_entry(record, key),
@@ -305,15 +339,21 @@ class Sword2(Adapter):
         return etree.tostring(entry, xml_declaration=True, encoding="utf-8")
 
     def upload(self, remote, files):
+        """PUT on the EM-IRI replaces the whole content, so repeating it cannot duplicate files: one file as
+        it is, with its Content-MD5 for the server to check; several as one SimpleZip (streamed)."""
         if self.packaged:
             return  # the files travelled in the package
-        # PUT on the EM-IRI replaces the whole content, so repeating it cannot duplicate files.
-        if len(files) != 1:
-            raise PermanentError(_("This SWORD deposit sends exactly one file."))
-        file = files[0]
-        self.client.request("PUT", remote["edit_media"], body=file.content, headers={
-            "Content-Type": file.content_type, "Content-Disposition": f"attachment; filename={file.name}",
-            "Packaging": SWORD_BINARY, "In-Progress": "true"})
+        headers = {"In-Progress": "true"}
+        if len(files) == 1:
+            [file] = files
+            body, length = file.chunks(), file.size
+            headers.update({"Content-Type": file.content_type, "Content-Disposition": content_disposition(file.name),
+                            "Content-MD5": file.md5, "Packaging": SWORD_BINARY})
+        else:
+            body, length = payload.zip_stream((f"data/{file.name}", file) for file in files), None
+            headers.update({"Content-Type": "application/zip", "Packaging": SWORD_SIMPLE_ZIP,
+                            "Content-Disposition": "attachment; filename=files.zip"})
+        self.client.request("PUT", remote["edit_media"], body=body, length=length, headers=headers)
 
     def publish(self, remote):
         self.client.request("POST", remote["id"], body=b"", headers={"In-Progress": "false"})

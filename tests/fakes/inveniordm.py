@@ -3,13 +3,15 @@ versions as InvenioRDM keeps them: every version is a record of its own (own id,
 `POST /api/records/{id}/versions` opens a new version draft without files and without the publication date
 (or returns the one already in progress), `PUT /api/records/{id}/draft` replaces its metadata."""
 
+import hashlib
 import json
 import re
 import secrets
+from urllib.parse import unquote
 
 from .base import FakeServer, Reply, json_reply
 
-FILES = re.compile(r"^/api/records/([\w-]+)/draft/files(?:/([^/]+)/(content|commit))?$")
+FILES = re.compile(r"^/api/records/([\w-]+)/draft/files(?:/([^/]+)(?:/(content|commit))?)?$")
 PUBLISH = re.compile(r"^/api/records/([\w-]+)/draft/actions/publish$")
 RECORD = re.compile(r"^/api/records/([\w-]+)$")
 VERSIONS = re.compile(r"^/api/records/([\w-]+)/versions$")
@@ -116,14 +118,21 @@ class FakeInvenioRDM(FakeServer):
             return json_reply(200, self._record_json(record))
         return self.error(404, "Not found.")
 
+    @staticmethod
+    def _file_json(key, file) -> dict:
+        data = {"key": key, "status": file["status"]}
+        if file["status"] == "completed":
+            data.update(checksum=f"md5:{hashlib.md5(file['content']).hexdigest()}", size=len(file["content"]))
+        return data
+
     def _files(self, request, record_id, key, action):
         record = self.records.get(record_id)
         if record is None or record["published"]:
             return self.error(404, "The draft does not exist.")
-        files = record["files"]
-        if action is None and request.method == "GET":
-            return json_reply(200, {"entries": [{"key": k, "status": f["status"]} for k, f in files.items()]})
-        if action is None and request.method == "POST":
+        files, key = record["files"], unquote(key) if key else key
+        if key is None and request.method == "GET":
+            return json_reply(200, {"entries": [self._file_json(k, f) for k, f in files.items()]})
+        if key is None and request.method == "POST":
             entries = request.json()
             for entry in entries:
                 if entry["key"] in files:
@@ -132,14 +141,17 @@ class FakeInvenioRDM(FakeServer):
             return json_reply(201, {"entries": [{"key": e["key"], "status": "pending"} for e in entries]})
         if key not in files:
             return self.error(404, "File not found.")
+        if action is None and request.method == "DELETE":
+            del files[key]
+            return Reply(204, b"")
         if action == "content" and request.method == "PUT":
             if request.content_type != "application/octet-stream":
                 return self.error(415, "Content must be application/octet-stream.")
-            files[key]["content"] = request.body
+            files[key]["content"] = request.damaged(request.body)
             return json_reply(200, {"key": key, "status": "pending"})
         if action == "commit" and request.method == "POST":
             if files[key]["content"] is None:
                 return self.error(400, "No content uploaded.")
             files[key]["status"] = "completed"
-            return json_reply(200, {"key": key, "status": "completed"})
+            return json_reply(200, self._file_json(key, files[key]))
         return Reply(405, b"")

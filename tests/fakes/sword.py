@@ -5,9 +5,11 @@ Edit-IRI (metadata), new content on the EM-IRI (a file, or a SimpleZip package w
 completion counts as the item's next version."""
 
 import base64
+import hashlib
 import io
 import re
 import zipfile
+from email.message import Message
 
 from lxml import etree
 
@@ -41,7 +43,8 @@ class FakeSword(FakeServer):
         return reply
 
     def error(self, status, message, headers=None):
-        kind = {400: "ErrorBadRequest", 401: "AuthenticationFailed", 415: "ErrorContent"}.get(status, "ErrorServer")
+        kind = {400: "ErrorBadRequest", 401: "AuthenticationFailed", 412: "ErrorChecksumMismatch",
+                415: "ErrorContent"}.get(status, "ErrorServer")
         root = etree.Element(f"{{{SWORD}}}error", nsmap={"sword": SWORD, "atom": ATOM},
                              href=f"http://purl.org/net/sword/error/{kind}")
         etree.SubElement(root, f"{{{ATOM}}}title").text = "ERROR"
@@ -87,18 +90,25 @@ class FakeSword(FakeServer):
             if record is None:
                 return self.error(404, "No such item.")
             if match.group(1) == "edit-media" and request.method == "PUT" and request.content_type == "application/zip":
-                contents, error = self._unpack(request)
+                metadata = self._zip_has_metadata(request.body)
+                contents, error = self._unpack(request, metadata=metadata)
                 if error:
                     return error
-                record["files"], record["title"] = contents, self._package_title
-                record["terms"], record["in_progress"] = self._package_terms, self._in_progress(request)
-                self.packages[record["id"]] = request.body
+                record["files"], record["in_progress"] = contents, self._in_progress(request)
+                if metadata:  # a whole package: its metadata replaces the item's
+                    record["title"], record["terms"] = self._package_title, self._package_terms
+                    self.packages[record["id"]] = request.body
                 return Reply(204)
             if match.group(1) == "edit-media" and request.method == "PUT":
-                disposition = request.headers.get("Content-Disposition", "")
-                if "filename=" not in disposition:
+                message = Message()
+                message["Content-Disposition"] = request.headers.get("Content-Disposition", "")
+                filename = message.get_filename()
+                if not filename:
                     return self.error(400, "Content-Disposition with a filename is required.")
-                record["files"] = {disposition.split("filename=")[1].strip('"'): request.body}
+                declared = request.headers.get("Content-MD5")
+                if declared and declared != hashlib.md5(request.body).hexdigest():
+                    return self.error(412, "The Content-MD5 does not match the content received.")
+                record["files"] = {filename: request.damaged(request.body)}
                 return Reply(204)
             if match.group(1) == "edit" and request.method == "PUT":
                 entry, error = self._entry_terms(request)
@@ -141,14 +151,24 @@ class FakeSword(FakeServer):
         entry, error = self._entry_terms(request)
         return error or self._create(request, *entry, {})
 
-    def _unpack(self, request):
-        """(the files, None) from a SimpleZip with jpcoar.xml (JPCOAR 2.0), as WEKO3's SWORD import takes it,
-        keeping its title and identifiers; or (None, an error reply)."""
+    @staticmethod
+    def _zip_has_metadata(body: bytes) -> bool:
+        try:
+            with zipfile.ZipFile(io.BytesIO(body)) as package:
+                return "jpcoar.xml" in package.namelist()
+        except zipfile.BadZipFile:
+            return True  # and _unpack says what is wrong
+
+    def _unpack(self, request, metadata=True):
+        """(the files, None) from a SimpleZip — with jpcoar.xml (JPCOAR 2.0), as WEKO3's SWORD import takes
+        it, keeping its title and identifiers, unless `metadata` is False; or (None, an error reply)."""
         if request.headers.get("Packaging") != SIMPLE_ZIP:
             return None, self.error(415, "Packaging not supported.")
         try:
             with zipfile.ZipFile(io.BytesIO(request.body)) as package:
                 contents = {name: package.read(name) for name in package.namelist()}
+            if not metadata:
+                return contents, None
             jpcoar = etree.fromstring(contents.pop("jpcoar.xml"))
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
             return None, self.error(400, "The package needs a well-formed jpcoar.xml.")
