@@ -103,3 +103,15 @@ def test_only_the_records_people_and_curators_start_a_new_version(client, record
     assert response["Location"] == reverse("metadata:managed-data-edit", args=[new.pk])
     client.force_login(librarian)
     assert "Start a new version" in client.get(record.get_absolute_url()).content.decode()
+
+
+def test_api_starts_a_new_version_and_shows_the_link(client, record):
+    client.force_login(record.project.pi)
+    url = reverse("metadata:api-managed-data-new-version", args=[record.pk])
+    response = client.post(url)
+    assert response.status_code == 201
+    assert (response.json()["version"], response.json()["version_of"], response.json()["status"]) == (
+        2, record.pk, "draft")
+    assert client.post(url).json()["id"] == response.json()["id"]  # the one under way
+    client.logout()
+    assert client.post(url).status_code in (401, 403)
