@@ -1,9 +1,12 @@
 """Reads for the deposit pages."""
 
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from metadata.models import ManagedData
 from metadata.validators import doi_from
+from portal import inbox
 
 from .models import DepositCopy, DepositJob, Repository
 
@@ -46,3 +49,13 @@ def record_copies(record: ManagedData) -> list[dict]:
         rows.append({"copy": copy, "doi": doi,
                      "landing_url": copy.landing_url if data_access and not doi_from(copy.landing_url) else ""})
     return rows
+
+
+def inbox_sections(user):
+    """Failed deposits of the records `user` curates, newest first (portal.inbox)."""
+    yield inbox.section(
+        key="deposits-failed", title=gettext("Failed deposits at your institution"),
+        url=f"{reverse('deposit:job-list')}?state={DepositJob.State.FAILED}",
+        queryset=deposit_jobs_list(user).filter(state=DepositJob.State.FAILED).order_by("-pk"),
+        item=lambda j: inbox.InboxItem(f"{j.record} → {j.repository}", j.get_absolute_url(), j.last_error),
+    )
