@@ -29,6 +29,11 @@ def can_submit_managed_data(user, record: ManagedData) -> bool:
     return is_record_person(user, record)
 
 
+def can_make_new_version(user, record: ManagedData) -> bool:
+    """A published record changes only as a new version, started by its people or its curators."""
+    return record.status == "published" and (is_record_person(user, record) or can_curate_managed_data(user, record))
+
+
 def can_create_managed_data(user, project) -> bool:
     return Project.objects.with_member(user).filter(pk=project.pk).exists()
 

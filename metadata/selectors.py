@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
@@ -51,6 +51,17 @@ def managed_data_changes(record: ManagedData) -> list[dict]:
         changes.append({"when": newer.history_date, "who": newer.history_user,
                         "kind": HISTORY_KINDS.get(newer.history_type, newer.history_type), "fields": fields})
     return changes
+
+
+def managed_data_versions(record: ManagedData, user) -> list[dict]:
+    """The versions of `record` that `user` sees, oldest first, the latest published one marked."""
+    versions = list(ManagedData.objects.visible_to(user).filter(
+        Q(pk=record.first_version_id) | Q(version_of=record.first_version_id)).order_by("version")
+        .only("pk", "version", "status", "published_at", "datestamp", "title_ja", "title_en"))
+    if len(versions) < 2:
+        return []
+    latest = max((v.version for v in versions if v.status == "published"), default=None)
+    return [{"record": v, "is_latest": v.version == latest, "is_this": v.pk == record.pk} for v in versions]
 
 
 HISTORY_KINDS = {"+": pgettext_lazy("history", "Created"), "~": pgettext_lazy("history", "Changed"),

@@ -35,8 +35,9 @@ class ManagedDataSerializer(serializers.ModelSerializer):
     class Meta:
         model = ManagedData
         fields = ["id", "url", "project", "institution", *EDITABLE_FIELDS, "research_field_resolved", "people",
-                  "status", "doi", "datestamp", "published_at", "updated_at", "missing"]
-        read_only_fields = ["institution", "status", "doi", "datestamp", "published_at", "updated_at"]
+                  "status", "doi", "datestamp", "published_at", "updated_at", "version", "version_of", "missing"]
+        read_only_fields = ["institution", "status", "doi", "datestamp", "published_at", "updated_at", "version",
+                            "version_of"]
 
     def get_missing(self, record) -> dict:
         return record.completeness_errors() if record.status in ManagedData.EDITABLE else {}
