@@ -60,17 +60,23 @@ def _normalise(data: dict) -> dict:
     return data
 
 
-def _person_rows(people: list[dict]) -> list[RecordPerson]:
-    """Unsaved, checked people rows; every problem of every person at once, keyed `people[i].field`."""
-    rows, errors = [], {}
+def _unchecked_people(people: list[dict]) -> list[RecordPerson]:
+    rows = []
     for position, person in enumerate(people):
         row = RecordPerson(position=position, **{k: person.get(k) or "" for k in PERSON_FIELDS if k != "user"})
         row.user = person.get("user")
+        rows.append(row)
+    return rows
+
+
+def _person_rows(people: list[dict]) -> list[RecordPerson]:
+    """Unsaved, checked people rows; every problem of every person at once, keyed `people[i].field`."""
+    rows, errors = _unchecked_people(people), {}
+    for position, row in enumerate(rows):
         try:
             row.full_clean(exclude=["record", "user"])  # the user is given as an object, not typed
         except ValidationError as error:
             errors |= {f"people[{position}].{key}": messages for key, messages in error.message_dict.items()}
-        rows.append(row)
     if errors:
         raise ValidationError(errors)
     return rows
@@ -97,8 +103,10 @@ def _check(record: ManagedData, people: list[dict] | None, *, complete: bool,
             rows = _person_rows(people)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-    if complete and not errors:
-        errors = record.completeness_errors(people=rows)
+    if complete:  # what is missing, besides what is wrong
+        named = rows if rows is not None or people is None else _unchecked_people(people)
+        for key, messages in record.completeness_errors(people=named).items():
+            errors.setdefault(key, messages)
     if errors:
         raise ValidationError(errors)
     return rows

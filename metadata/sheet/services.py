@@ -329,8 +329,10 @@ class _Row:
 
     def __init__(self, number: int, cells: dict[str, str], sheet: "_Sheet"):
         self.number, self.cells, self.sheet = number, cells, sheet
+        self.failed: set[str] = set()  # the columns already reported
 
     def error(self, key: str, reason) -> None:
+        self.failed.add(key)
         self.sheet.result.errors.append({"row": self.number, "column": self.sheet.header(key),
                                          "value": self.cells.get(key, ""), "reason": str(reason)})
 
@@ -492,11 +494,14 @@ class _Sheet:
                 return other
         return field_name
 
-    def report(self, row: _Row, error: ValidationError, people: list | None) -> None:
+    def report(self, row: _Row, error: ValidationError, people: list | None, skip: set[str]) -> None:
+        """Report what a service refused under the column that shows it (once per column)."""
         by_field = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
         for name, messages in by_field.items():
-            for message in messages:
-                row.error(self.column_of(name, row, people), message)
+            column = self.column_of(name, row, people)
+            if column not in skip:
+                for message in messages:
+                    row.error(column, message)
 
 
 def sheet_import(*, user, sheet: SheetFile, dry_run: bool, language: str, as_drafts: bool = False,
@@ -541,7 +546,6 @@ def _apply(user, columns: _Sheet, rows: list[_Row], projects: dict, existing: di
     for index, row in enumerate(rows, 1):
         if progress and index % 500 == 0:
             progress(index)
-        errors_before = len(result.errors)
         grant, data_no = row.cells.get("grant_number", ""), row.cells.get("data_no", "")
         if not grant:
             row.error("grant_number", _("Give the Japan Grant Number: rows are matched to records by it and the "
@@ -571,12 +575,12 @@ def _apply(user, columns: _Sheet, rows: list[_Row], projects: dict, existing: di
                                         "is a draft or returned. Leave its row as exported, or remove it."))
                 continue
             data, people = row.parse(changed, record, record.project)
-            if len(result.errors) > errors_before:
-                continue
             try:
                 managed_data_revise(record=copy.copy(record), data=data, people=people, complete=not as_drafts)
             except ValidationError as error:
-                columns.report(row, error, people)
+                columns.report(row, error, people, skip=row.failed)
+                continue
+            if row.failed:
                 continue
             updates.append((record, data, people))
             result.updated.append(f"{record.project.grant_number} / {data_no}")
@@ -589,14 +593,15 @@ def _apply(user, columns: _Sheet, rows: list[_Row], projects: dict, existing: di
                                         "data."))
             continue
         data, people = row.parse([k for k, text in row.cells.items() if text or k in CODED], None, project)
-        if len(result.errors) > errors_before:
-            continue
-        try:
-            drafts.append(managed_data_build(project=project, actor=user, data=data, people=people or [],
-                                             complete=not as_drafts, check_unique=False))
+        try:  # also when some cells could not be read: every problem of the row is reported at once
+            draft = managed_data_build(project=project, actor=user, data=data, people=people or [],
+                                       complete=not as_drafts, check_unique=False)
         except ValidationError as error:
-            columns.report(row, error, people)
+            columns.report(row, error, people, skip=row.failed)
             continue
+        if row.failed:
+            continue
+        drafts.append(draft)
         result.created.append(f"{project.grant_number} / {data_no}")
     if not result.errors and not result.dry_run:
         try:

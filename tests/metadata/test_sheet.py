@@ -1,12 +1,14 @@
 import csv
 import io
+import re
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connections, transaction
 from django.forms.models import model_to_dict
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from metadata.models import ManagedData, RecordPerson
 from metadata.sheet.columns import layout
@@ -508,3 +510,88 @@ def test_job_progress_shows_while_the_import_transaction_is_open(transactional_d
     finally:
         reporter.close()
         observer.close()
+
+
+# --- bounded uploads and complete checks ------------------------------------------------------------------
+
+def _workbook(rows, *, patch=lambda name, xml: xml) -> bytes:
+    """An .xlsx of `rows`, with `patch(part name, xml)` applied to its parts."""
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    raw = io.BytesIO()
+    book.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            copy.writestr(item, patch(item.filename, source.read(item)))
+    return out.getvalue()
+
+
+def _reasons(user, content: bytes, filename: str, dry_run=False) -> list[str]:
+    result = sheet_import_file(user=user, content=content, filename=filename, dry_run=dry_run, language="en")
+    return [e["reason"] for e in result.errors]
+
+
+def test_uploads_that_would_cost_too_much_get_a_clear_refusal(client, db, settings):
+    user = UserFactory(preferred_language="en")
+    rows = _new_rows(1)
+    with_nul = _csv(rows[:1] + [[cell + "\x00" if i == 6 else cell for i, cell in enumerate(rows[1])]])
+    for dry_run in (True, False):
+        assert _reasons(user, with_nul, "s.csv", dry_run) == ["Line 2 holds a NUL character, which no cell may hold."]
+    long_cell = _csv(rows[:1] + [rows[1][:6] + ["x" * 200_000] + rows[1][7:]])
+    assert _reasons(user, long_cell, "s.csv")[0].startswith("Line 2 cannot be read: a cell is longer than 131072")
+    entity = _workbook(rows, patch=lambda name, xml: xml.replace(
+        b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><worksheet', 1) if name.endswith("sheet1.xml") else xml)
+    assert _reasons(user, entity, "s.xlsx") == ["The workbook declares XML entities, which a spreadsheet does not "
+                                                "need; save it again from Excel or LibreOffice."]
+    huge = _workbook(rows, patch=lambda name, xml: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:ALL200000"',
+                                                           xml))
+    assert len(huge) < 10_000
+    assert _reasons(user, huge, "s.xlsx") == ["The file has more than 100000 rows; split it into smaller files."]
+    # a declared size within the cap is not believed: only the rows that are there are read
+    declared = _workbook(rows, patch=lambda name, xml: re.sub(rb'<dimension ref="[^"]+"',
+                                                               b'<dimension ref="A1:ALL100000"', xml))
+    assert _reasons(user, declared, "s.xlsx") == ["No project with this Japan Grant Number is open to you for "
+                                                  "registering data."]
+    settings.SHEET_MAX_ROWS = 3
+    assert _reasons(user, _csv(_new_rows(5)), "s.csv") == [
+        "The file has more than 3 rows; split it into smaller files."]
+    client.force_login(user)
+    for name, content in (("nul.csv", with_nul), ("entity.xlsx", entity), ("huge.xlsx", huge)):
+        response = client.post("/data/sheet/import/", {"upload": SimpleUploadedFile(name, content), "dry_run": "on"})
+        assert response.status_code == 400
+        assert client.post("/api/v1/sheet/import/", {"upload": SimpleUploadedFile(name, content)}).status_code == 400
+
+
+def test_every_problem_of_every_row_is_reported_at_once_and_dates_are_strict(demo):
+    user = _user(language="en")
+    rows = _new_rows(3)
+    for key, value in (("issued_date", "20250401"), ("access_right", "half"), ("license", "mine"),
+                       ("contact_phone", "call me"), ("repository_url", "ftp://x"), ("creator_numbers", "12ab")):
+        _set(rows, 2, key, value)
+    _set(rows, 3, "issued_date", "2025-W14-2")
+    _set(rows, 4, "title_ja", "")
+    _set(rows, 4, "hosting_institution_ja", "")
+    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=True, language="en")
+    assert sorted((e["row"], e["column"]) for e in result.errors) == [
+        (2, "アクセス権"), (2, "データ作成者の研究者番号"), (2, "データ管理者の所属機関の連絡先電話番号"),
+        (2, "リポジトリURL・DOIリンク"), (2, "掲載日・掲載更新日"), (2, "管理対象データの利活用・提供方針(ライセンス)"),
+        (3, "掲載日・掲載更新日"), (4, "データの名称"), (4, "データ管理機関")]
+    drafts = sheet_import_file(user=user, content=_csv(rows[:1] + rows[3:]), filename="s.csv", dry_run=True,
+                               language="en", as_drafts=True)
+    assert drafts.ok and drafts.created == ["JP24K00366 / new-3"]
+
+
+def test_rows_of_records_that_are_not_yours_count_unless_changed(demo):
+    owner, other = _user(), _user("researcher2@demo.example.ac.jp", language="en")
+    rows = _csv_rows(sheet_export_csv(records=sheet_records(user=other), language="ja"))
+    result = sheet_import_file(user=other, content=_csv(rows), filename="s.csv", dry_run=True, language="en")
+    assert result.ok and result.not_yours > 0
+    foreign = ManagedData.objects.visible_to(other).exclude(pk__in=ManagedData.objects.editable_by(other)).filter(
+        created_by=owner).first()
+    row = next(i for i, r in enumerate(rows, 1) if (r[3], r[5]) == (foreign.project.grant_number, foreign.data_no))
+    _set(rows, row, "title_ja", "書き換え", layout_name="ja")
+    result = sheet_import_file(user=other, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
+    assert [(e["row"], e["column"]) for e in result.errors] == [(row, "データの名称")]
+    assert result.errors[0]["reason"].startswith("You may not change this record")
