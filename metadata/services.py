@@ -23,15 +23,17 @@ ACTION_LABELS = {
     "withdraw": gettext_lazy("withdraw"),
 }
 
+# Elements a record gets from its DMP (RDA DMP Common Standard); the record form does not show them.
+DMP_ELEMENTS = ["personal_data", "sensitive_data", "formats", "available_until"]
 EDITABLE_FIELDS = [
     "data_no", "title_ja", "title_en", "issued_date", "description_ja", "description_en", "research_field",
     "data_type", "file_size", "provision_policy", "license", "citation_ja", "citation_en", "access_right",
     "embargo_until", "repository_info_ja", "repository_info_en", "repository_url", "hosting_institution_ja",
     "hosting_institution_en", "hosting_institution_ror", "data_manager_type", "contact_org_ja", "contact_org_en",
     "contact_address_ja", "contact_address_en", "contact_phone", "contact_email", "remarks_ja", "remarks_en",
-    "metadata_access",
+    "metadata_access", *DMP_ELEMENTS,
 ]
-SET_BY_SERVICES = ["project", "institution", "created_by"]
+SET_BY_SERVICES = ["project", "institution", "created_by", "program", "funder"]
 PERSON_FIELDS = ["kind", "name_ja", "name_en", "erad_researcher_number", "orcid", "affiliation_ja",
                  "affiliation_en", "user"]
 
