@@ -75,8 +75,10 @@ def _person_rows(people: list[dict]) -> list[RecordPerson]:
     """Unsaved, checked people rows; every problem of every person at once, keyed `people[i].field`."""
     rows, errors = _unchecked_people(people), {}
     for position, row in enumerate(rows):
+        # the user is given as an object, not typed; empty values are valid (and most are empty)
+        empty = [f for f in PERSON_FIELDS if f not in ("kind", "user") and not getattr(row, f)]
         try:
-            row.full_clean(exclude=["record", "user"])  # the user is given as an object, not typed
+            row.full_clean(exclude=["record", "user", *empty])
         except ValidationError as error:
             errors |= {f"people[{position}].{key}": messages for key, messages in error.message_dict.items()}
     if errors:
@@ -91,12 +93,15 @@ def _set_people(record: ManagedData, rows: list[RecordPerson]) -> None:
     RecordPerson.objects.bulk_create(rows)
 
 
-def _check(record: ManagedData, people: list[dict] | None, *, complete: bool,
+def _check(record: ManagedData, people: list[dict] | None, *, complete: bool, given=None,
            check_unique: bool = True) -> list[RecordPerson] | None:
-    """Check `record` (and `people`, when given) completely; raise every problem at once."""
+    """Check `record` (and `people`, when given) completely; raise every problem at once. Only the fields
+    `given` are checked by field (by default all; the others hold values checked before, or defaults)."""
     errors = {}
-    try:  # the related objects are given as objects by the services, not typed: no look-up per record
-        record.full_clean(exclude=SET_BY_SERVICES, validate_unique=check_unique, validate_constraints=check_unique)
+    # the related objects are given as objects by the services, not typed: no look-up per record
+    exclude = SET_BY_SERVICES + ([f for f in EDITABLE_FIELDS if f not in given] if given is not None else [])
+    try:
+        record.full_clean(exclude=exclude, validate_unique=check_unique, validate_constraints=check_unique)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     rows = None
@@ -114,15 +119,19 @@ def _check(record: ManagedData, people: list[dict] | None, *, complete: bool,
     return rows
 
 
-def managed_data_build(*, project, actor, data: dict, people: list[dict] | None = None, complete: bool = False,
-                       check_unique: bool = True) -> tuple[ManagedData, list[RecordPerson]]:
+def managed_data_build(
+    *, project, actor, data: dict, people: list[dict] | None = None, complete: bool = False, check_unique: bool = True,
+    valid: tuple[str, ...] = (),
+) -> tuple[ManagedData, list[RecordPerson]]:
     """A new draft of `project` and its people, checked but not saved: every format error (and with
     `complete`, every missing element) at once as one ValidationError keyed by field. The caller checks
-    the actor's right; `check_unique=False` leaves the data No. to a caller that checked it already."""
+    the actor's right; `check_unique=False` leaves the data No. to a caller that checked it already, and
+    `valid` names fields whose values the caller made from a vocabulary or a date parser."""
     record = ManagedData(project=project, institution_id=project.institution_id, created_by=actor,
                          **{k: v for k, v in _normalise(data).items() if k in EDITABLE_FIELDS})
     record.set_project_columns(project)
-    return record, _check(record, people or [], complete=complete, check_unique=check_unique)
+    given = [f for f in data if f not in valid]
+    return record, _check(record, people or [], complete=complete, given=given, check_unique=check_unique)
 
 
 def managed_data_revise(*, record: ManagedData, data: dict, people: list[dict] | None = None,

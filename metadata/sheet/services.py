@@ -51,6 +51,7 @@ PERSON_CARRIED = ("orcid", "affiliation_ja", "affiliation_en", "user")
 # Values a new record gets when its cell is empty (the model's defaults).
 DEFAULTS = {"research_field": PROJECT_FIELD, "data_type": "dataset", "provision_policy": ProvisionPolicy.FREE,
             "data_manager_type": DataManagerType.INDIVIDUAL, "metadata_access": MetadataAccess.OPEN}
+PARSED = (*CODED, *DATES)  # made valid by the parser: not checked again
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
@@ -595,7 +596,7 @@ def _apply(user, columns: _Sheet, rows: list[_Row], projects: dict, existing: di
         data, people = row.parse([k for k, text in row.cells.items() if text or k in CODED], None, project)
         try:  # also when some cells could not be read: every problem of the row is reported at once
             draft = managed_data_build(project=project, actor=user, data=data, people=people or [],
-                                       complete=not as_drafts, check_unique=False)
+                                       complete=not as_drafts, check_unique=False, valid=PARSED)
         except ValidationError as error:
             columns.report(row, error, people, skip=row.failed)
             continue
