@@ -36,7 +36,8 @@ def oai_queryset(*, with_people: bool):
     records = ManagedData.objects.public().defer(*UNUSED).prefetch_related(
         "institution", Prefetch("project", queryset=Project.objects.select_related("program__funder")))
     if with_people:
-        records = records.prefetch_related(Prefetch("people", queryset=RecordPerson.objects.order_by("position", "pk")))
+        records = records.prefetch_related(Prefetch("people", queryset=RecordPerson.objects.select_related("user")
+                                                    .order_by("position", "pk")))
     return records
 
 
