@@ -204,7 +204,8 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     _check_workbook(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
+        # the worksheet the user saved the file on (日本語 or English), else the first one
+        sheet = workbook.active if workbook.active in workbook.worksheets else workbook.worksheets[0]
         sheet.reset_dimensions()  # read what is there, not what the file declares
         rows = []
         for row in sheet.iter_rows(values_only=True, max_col=settings.SHEET_MAX_COLUMNS):

@@ -595,3 +595,22 @@ def test_rows_of_records_that_are_not_yours_count_unless_changed(demo):
     result = sheet_import_file(user=other, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
     assert [(e["row"], e["column"]) for e in result.errors] == [(row, "データの名称")]
     assert result.errors[0]["reason"].startswith("You may not change this record")
+
+
+def test_the_worksheet_the_user_saved_on_is_the_one_imported(demo):
+    user = _user(language="en")
+    draft = ManagedData.objects.get(status="draft")
+    content = sheet_export_xlsx(records=sheet_records(user=user, project_id=draft.project_id, status="draft"),
+                                language="en")
+    book = load_workbook(io.BytesIO(content))
+    english = book["English"]
+    column = OFFICIAL_EN.index("Title") + 1
+    english.cell(row=2, column=column, value="Tactile sensor time series (edited in Excel)")
+    book.active = book.sheetnames.index("English")
+    out = io.BytesIO()
+    book.save(out)
+    result = sheet_import_file(user=user, content=out.getvalue(), filename="s.xlsx", dry_run=False, language="en",
+                               as_drafts=True)
+    assert result.ok and len(result.updated) == 1
+    draft.refresh_from_db()
+    assert draft.title_en == "Tactile sensor time series (edited in Excel)"
