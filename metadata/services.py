@@ -101,9 +101,14 @@ def _check(record: ManagedData, people: list[dict] | None, *, complete: bool, gi
     # the related objects are given as objects by the services, not typed: no look-up per record
     exclude = SET_BY_SERVICES + ([f for f in EDITABLE_FIELDS if f not in given] if given is not None else [])
     try:
-        record.full_clean(exclude=exclude, validate_unique=check_unique, validate_constraints=check_unique)
+        record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
+    if check_unique:  # the data No. within the project (the project itself is not excluded here)
+        try:
+            record.validate_constraints()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
     rows = None
     if people is not None:
         try:
