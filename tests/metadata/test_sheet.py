@@ -1,7 +1,9 @@
+import ast
 import csv
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -614,3 +616,12 @@ def test_the_worksheet_the_user_saved_on_is_the_one_imported(demo):
     assert result.ok and len(result.updated) == 1
     draft.refresh_from_db()
     assert draft.title_en == "Tactile sensor time series (edited in Excel)"
+
+
+def test_the_sheet_services_and_their_task_module_do_not_import_each_other():
+    from metadata.sheet import services
+
+    tree = ast.parse(Path(services.__file__).read_text(encoding="utf-8"))
+    modules = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    modules |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not any(module.endswith("tasks") for module in modules)
