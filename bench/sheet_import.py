@@ -21,7 +21,7 @@ def main() -> int:
 
     from dmp.models import Project
     from metadata.models import ManagedData
-    from metadata.sheet.columns import COLUMNS
+    from metadata.sheet.columns import layout
     from metadata.sheet.services import sheet_import_file
     from policy.models import FundingProgram
     from portal.models import Funder, Institution, User
@@ -38,10 +38,10 @@ def main() -> int:
                                      name_en="Sheet bench", research_field="289")
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.ja for c in COLUMNS])
-    writer.writerow([c.en for c in COLUMNS])
+    columns = layout("portal", "ja")
+    writer.writerow([header for _key, header in columns])
     for i in range(rows_wanted):
-        values = {c.key: "" for c in COLUMNS}
+        values = {key: "" for key, _header in columns}
         values.update(
             grant_number=grant, data_no=str(i + 1), title_ja=f"シートのデータ {i + 1}",
             title_en=f"Sheet dataset {i + 1}",
@@ -52,7 +52,7 @@ def main() -> int:
             creator_numbers="12345678", hosting_institution_ja="シート大学", data_managers="計測 太郎|Taro Keisoku",
             contact_email="rdm@sheet.example.ac.jp", data_manager_type="個人", metadata_access="公開",
         )
-        writer.writerow([values[c.key] for c in COLUMNS])
+        writer.writerow([values[key] for key, _header in columns])
     content = "\ufeff".encode() + out.getvalue().encode()
     started, cpu = time.perf_counter(), time.process_time()
     result = sheet_import_file(user=user, content=content, filename="bench.csv", dry_run=False, language="en")

@@ -297,6 +297,9 @@ class DMP(models.Model):
     )
     external_id = models.CharField(_("maDMP identifier"), max_length=300, blank=True)
     external_id_type = models.CharField(_("maDMP identifier type"), max_length=20, blank=True)
+    madmp_extension = models.JSONField(
+        _("maDMP extension"), default=dict, blank=True, editable=False,
+        help_text=_("What an imported maDMP holds that the portal has no place for, given back on export."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )

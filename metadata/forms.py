@@ -6,7 +6,7 @@ from dmp.models import Project
 from portal.validators import normalize_orcid
 
 from .models import ManagedData, RecordPerson
-from .services import EDITABLE_FIELDS
+from .services import DMP_ELEMENTS, EDITABLE_FIELDS
 from .validators import normalize_repository_url
 
 # Fieldsets in the order of the common metadata elements (metadata-elements.md §3.1).
@@ -63,7 +63,7 @@ class ManagedDataForm(forms.ModelForm):
 
     class Meta:
         model = ManagedData
-        fields = EDITABLE_FIELDS
+        fields = [f for f in EDITABLE_FIELDS if f not in DMP_ELEMENTS]
         help_texts = HELP_TEXTS
         widgets = {
             "issued_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

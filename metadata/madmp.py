@@ -1,7 +1,10 @@
-"""Machine-actionable DMP (RDA DMP Common Standard 1.2): export a DMP with its project and linked
-managed data, and import such a file as a draft DMP with managed-data drafts. Export → import → export
-gives the same JSON."""
+"""Machine-actionable DMP (RDA DMP Common Standard): export a DMP with its project and linked managed data
+as 1.2, and import a 1.1 or 1.2 file as a draft DMP with managed-data drafts. What the portal has a place
+for goes into its fields; the rest of an imported file is kept in `DMP.madmp_extension` and given back on
+export, so that export → import → export gives the same JSON. Uploads are bounded (size, nesting, number
+length) before they are parsed."""
 
+import copy
 import datetime
 import json
 import re
@@ -16,7 +19,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dmp.models import DMP, ProjectMember, QuestionType, ResearchField, TemplateQuestion, grant_number_validator
+from dmp.models import (
+    DMP,
+    Project,
+    ProjectMember,
+    QuestionType,
+    ResearchField,
+    TemplateQuestion,
+    grant_number_validator,
+)
 from dmp.selectors import template_for_program
 from dmp.services import dmp_create, project_create
 from dmp.validators import clean_answer
@@ -28,7 +39,12 @@ from .services import managed_data_create
 from .validators import SIZE_RE
 from .vocabularies import LICENSE_URL, AccessRight, DataType
 
-SCHEMA_PATH = ("rda-dmp-common-standard", "JSON-schema", "1.2", "maDMP-schema-1.2.json")
+SCHEMA_PATHS = {"1.2": ("rda-dmp-common-standard", "JSON-schema", "1.2", "maDMP-schema-1.2.json"),
+                "1.1": ("rda-dmp-common-standard", "JSON-schema", "1.1", "maDMP-schema-1.1.json")}
+MAX_DEPTH = 32
+MAX_NUMBER_DIGITS = 30
+STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+BRACKET = re.compile(r"[\[\]{}]")
 DATA_ACCESS = {AccessRight.OPEN: "open", AccessRight.EMBARGOED: "open", AccessRight.SHARED: "shared",
                AccessRight.CLOSED: "closed"}
 IMPORT_ACCESS = {"open": AccessRight.OPEN, "shared": AccessRight.SHARED, "closed": AccessRight.CLOSED}
@@ -41,15 +57,59 @@ TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @cache
-def madmp_schema() -> dict:
-    return json.loads(Path(str(settings.SCHEMA_DIR)).joinpath(*SCHEMA_PATH).read_text(encoding="utf-8"))
+def madmp_schema(version: str = "1.2") -> dict:
+    return json.loads(Path(str(settings.SCHEMA_DIR)).joinpath(*SCHEMA_PATHS[version]).read_text(encoding="utf-8"))
+
+
+def madmp_parse(raw: bytes) -> dict:
+    """An uploaded maDMP file as JSON, refused with a ValidationError (key `$`) when it is larger than
+    MADMP_MAX_BYTES, nested deeper than MAX_DEPTH or holds a number longer than MAX_NUMBER_DIGITS digits,
+    before any of that costs memory or time."""
+    if len(raw) > settings.MADMP_MAX_BYTES:
+        raise ValidationError({"$": [_("The file is larger than %(max)d kB.") % {
+            "max": settings.MADMP_MAX_BYTES // 1000}]})
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"$": [_("This is not a JSON file: it is not encoded in UTF-8.")]}) from None
+    depth = deepest = 0
+    for bracket in BRACKET.finditer(STRING.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise ValidationError({"$": [_("The JSON is nested deeper than %(max)d levels.") % {"max": MAX_DEPTH}]})
+    try:
+        return json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
+    except ValueError as error:
+        raise ValidationError({"$": [_("This is not a JSON file: %(reason)s") % {"reason": error}]}) from None
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise ValueError(_("a number has more than %(max)d digits") % {"max": MAX_NUMBER_DIGITS})
+    return int(digits)
+
+
+def _no_constant(name: str):
+    raise ValueError(_("%(name)s is not a JSON number") % {"name": name})
+
+
+def _schema_errors(data, version: str) -> list:
+    schema = madmp_schema(version)
+    checker = jsonschema.FormatChecker()
+    checker.checkers.pop("date-time", None)  # checked below: the standard's own examples omit the time zone
+    cls = jsonschema.validators.validator_for(schema)
+    return list(cls(schema, format_checker=checker).iter_errors(data))
 
 
 def madmp_validate(data) -> dict[str, list[str]]:
-    """Schema errors keyed by JSON path (e.g. `dmp.dataset[0].personal_data`), in the user's language."""
-    validator = jsonschema.Draft202012Validator(madmp_schema(), format_checker=jsonschema.FormatChecker())
+    """Schema errors keyed by JSON path (e.g. `dmp.dataset[0].personal_data`), in the user's language. A
+    file valid under version 1.1 of the standard is accepted as well; its errors are those of 1.2."""
+    found = _schema_errors(data, "1.2")
+    if found and not _schema_errors(data, "1.1"):
+        found = []
     errors: dict[str, list[str]] = {}
-    for error in validator.iter_errors(data):
+    for error in found:
         path = _json_path(error.absolute_path)
         if error.validator == "required":
             missing = re.match(r"'(.+?)' is a required property", error.message)
@@ -147,15 +207,17 @@ def madmp_export(*, dmp: DMP, viewer) -> dict:
                 "funding_status": "granted",
             }],
         }],
-        "dataset": [_dataset(record, dmp, language) for record in
-                    ManagedData.objects.visible_to(viewer).with_data_access(viewer).filter(project=project)
-                    .prefetch_related("people").order_by("data_no", "pk")],
+        "dataset": [],
     }
+    kept = dmp.madmp_extension or {}
+    for record in (ManagedData.objects.visible_to(viewer).with_data_access(viewer).filter(project=project)
+                   .prefetch_related("people").order_by("data_no", "pk")):
+        body["dataset"].append(_merge(_dataset(record, dmp, language), kept.get("dataset", {}).get(record.data_no)))
     if answers.get("description"):
         body["description"] = answers["description"]
     if answers.get("ethical_issues_description"):
         body["ethical_issues_description"] = answers["ethical_issues_description"]
-    return {"dmp": body}
+    return {"dmp": _merge(body, kept.get("dmp"))}
 
 
 def _dataset(record, dmp: DMP, language: str) -> dict:
@@ -164,8 +226,8 @@ def _dataset(record, dmp: DMP, language: str) -> dict:
         "title": _lang_pick(record, "title", language) or f"{grant}:{record.data_no or record.pk}",
         "dataset_id": {"identifier": f"{grant}:{record.data_no or record.pk}", "type": "other"},
         "type": record.data_type,
-        "personal_data": "unknown",
-        "sensitive_data": "unknown",
+        "personal_data": record.personal_data,
+        "sensitive_data": record.sensitive_data,
     }
     description = _lang_pick(record, "description", language)
     if description:
@@ -196,8 +258,38 @@ def _dataset(record, dmp: DMP, language: str) -> dict:
             distribution["issued"] = record.embargo_until.isoformat()
         if record.license in LICENSE_URL:
             distribution["license"] = [{"license_ref": LICENSE_URL[record.license], "start_date": start.isoformat()}]
+        if record.formats:
+            distribution["format"] = list(record.formats)
+        if record.available_until:
+            distribution["available_until"] = record.available_until.isoformat()
         data["distribution"] = [distribution]
     return data
+
+
+# What the portal writes wins over the kept file, except the file's own identifiers of the dataset and a
+# value the portal does not know ("unknown"). Lists of things the portal describes only in part are merged
+# item by item; contributors the portal does not know (no account) follow those it does.
+FILE_WINS = {"dataset_id"}
+BY_ITEM = {"project", "funding", "distribution"}
+
+
+def _merge(portal, kept, key: str = ""):
+    """`portal` (what the portal's fields say) over `kept` (what an imported file said)."""
+    if isinstance(portal, dict) and isinstance(kept, dict):
+        merged = dict(kept)
+        for name, value in portal.items():
+            if name not in kept:
+                merged[name] = value
+            elif name not in FILE_WINS and value != "unknown":
+                merged[name] = _merge(value, kept[name], name)
+        return merged
+    if isinstance(portal, list) and isinstance(kept, list):
+        if key == "contributor":
+            known = {str(c.get("mbox", "")).lower() for c in portal}
+            return portal + [c for c in kept if not isinstance(c, dict) or str(c.get("mbox", "")).lower() not in known]
+        if key in BY_ITEM:
+            return [_merge(p, k) for p, k in zip(portal, kept, strict=False)] + portal[len(kept):] + kept[len(portal):]
+    return portal
 
 
 # Import -----------------------------------------------------------------------------------------------------
@@ -209,12 +301,15 @@ FIELD_PATHS = {"title_ja": "title", "title_en": "title", "description_ja": "desc
 
 
 def _parse_stamp(value: str) -> datetime.datetime | None:
-    """An RFC 3339 date-time (a time zone is required), or None."""
+    """An ISO 8601 date and time, or None; without a time zone (as in the standard's 1.1 examples,
+    "2018-07-23T10:10:23.6") it is taken as UTC."""
     try:
         parsed = datetime.datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo and "T" in value.upper() else None
+    if "T" not in value.upper():
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
 
 
 def _date(value):
@@ -234,8 +329,10 @@ def madmp_import(*, data, actor: User, program, grant_number: str = "", research
     body = data["dmp"]
     projects = body.get("project") or []
     fundings = (projects[0].get("funding") or []) if projects else []
-    candidate = ((fundings[0].get("grant_id") or {}).get("identifier", "") if fundings else "").strip().upper()
-    grant = (grant_number or "").strip().upper() or candidate
+    candidate = ((fundings[0].get("grant_id") or {}).get("identifier", "") if fundings else "").strip()
+    grant = (grant_number or "").strip() or candidate  # kept as issued (AMED writes lower-case letters)
+    project = Project.objects.filter(grant_number__iexact=grant).first()  # the case as typed may differ
+    grant = project.grant_number if project else grant
     try:
         grant_number_validator(grant)
     except ValidationError:
@@ -246,24 +343,29 @@ def madmp_import(*, data, actor: User, program, grant_number: str = "", research
     lang = "ja" if language == "jpn" else "en"
     title = (projects[0].get("title") if projects else "") or body["title"]
     institution = institution or _researcher_institution(actor)
+    grant_path = "dmp.project[0].funding[0].grant_id.identifier" if fundings else "dmp.project"
+    if project is not None and DMP.objects.filter(project=project).exists():
+        raise ValidationError({grant_path: [_("The project %(grant)s already has a DMP; open it instead of "
+                                              "importing another.") % {"grant": project.grant_number}]})
     with transaction.atomic():
-        members = _members(body.get("contributor") or [], actor)
-        try:
-            project = project_create(actor=actor, members=members, data={
-                "institution": institution, "program": program, "grant_number": grant, f"name_{lang}": title[:300],
-                "research_field": research_field or ResearchField.OTHERS,
-                "start_date": _date(projects[0].get("start")) if projects else None,
-                "end_date": _date(projects[0].get("end")) if projects else None,
-            })
-        except ValidationError as error:
-            raise ValidationError({f"dmp.project[0] ({field})": messages
-                                   for field, messages in error.message_dict.items()}) from None
+        if project is None:
+            try:
+                project = project_create(actor=actor, members=_members(body.get("contributor") or [], actor), data={
+                    "institution": institution, "program": program, "grant_number": grant,
+                    f"name_{lang}": title[:300], "research_field": research_field or ResearchField.OTHERS,
+                    "start_date": _date(projects[0].get("start")) if projects else None,
+                    "end_date": _date(projects[0].get("end")) if projects else None,
+                })
+            except ValidationError as error:
+                raise ValidationError({f"dmp.project[0] ({field})": messages
+                                       for field, messages in error.message_dict.items()}) from None
         template = template_for_program(program=program)
         dmp = dmp_create(
             actor=actor, project=project, template=template, answers=_answers(template, body),
             title="" if body["title"] == title else body["title"][:300],
             external_id=body["dmp_id"]["identifier"][:300], external_id_type=body["dmp_id"]["type"][:20],
             created_at=_parse_stamp(body["created"]), updated_at=_parse_stamp(body["modified"]),
+            madmp_extension=_kept(body, grant),
         )
         errors = {}
         for index, dataset in enumerate(body["dataset"]):
@@ -276,6 +378,23 @@ def madmp_import(*, data, actor: User, program, grant_number: str = "", research
         if errors:
             raise ValidationError(errors)
     return dmp
+
+
+def _kept(body: dict, grant: str) -> dict:
+    """The file as it came (in 1.2's shape), for export to give back what the portal has no place for:
+    the DMP without its datasets, and each dataset by the data No. it becomes."""
+    body = copy.deepcopy(body)
+    for project in body.get("project") or []:  # 1.1: "project_id": "…", "project_id_type": "…"
+        if isinstance(project.get("project_id"), str):
+            project["project_id"] = [{"identifier": project.pop("project_id"),
+                                      "type": project.pop("project_id_type", "other")}]
+    datasets = body.pop("dataset")
+    return {"dmp": body, "dataset": {_data_no(d, i, grant): d for i, d in enumerate(datasets)}}
+
+
+def _data_no(dataset: dict, index: int, grant: str) -> str:
+    identifier = dataset["dataset_id"]["identifier"]
+    return (identifier.split(":", 1)[1] if identifier.startswith(f"{grant}:") else str(index + 1))[:20]
 
 
 def _researcher_institution(actor: User):
@@ -310,8 +429,9 @@ def _answers(template, body: dict) -> dict:
 
 def _record(dataset: dict, index: int, grant: str, lang: str) -> tuple[dict, list[dict]]:
     identifier = dataset["dataset_id"]["identifier"]
-    data_no = identifier.split(":", 1)[1] if identifier.startswith(f"{grant}:") else str(index + 1)
-    data = {"data_no": data_no[:20], f"title_{lang}": dataset["title"][:500],
+    data = {"data_no": _data_no(dataset, index, grant), f"title_{lang}": dataset["title"][:500],
+            "personal_data": dataset.get("personal_data", "unknown"),
+            "sensitive_data": dataset.get("sensitive_data", "unknown"),
             f"description_{lang}": dataset.get("description", ""),
             "issued_date": _date(dataset.get("issued")),
             "data_type": dataset.get("type") if dataset.get("type") in DataType.values else DataType.DATASET}
@@ -338,6 +458,8 @@ def _record(dataset: dict, index: int, grant: str, lang: str) -> tuple[dict, lis
             data[f"repository_info_{lang}"] = dist["host"]["title"][:300]
         if isinstance(dist.get("byte_size"), int) and SIZE_RE.match(f"{dist['byte_size']}B"):
             data["file_size"] = f"{dist['byte_size']}B"
+        data["formats"] = [f for f in dist.get("format") or [] if isinstance(f, str)]
+        data["available_until"] = _date(dist.get("available_until"))
     people = []
     for creator in dataset.get("creator") or []:
         person = {"kind": RecordPerson.Kind.CREATOR, f"name_{lang}": creator["name"][:200]}

@@ -1,8 +1,7 @@
 """maDMP over HTTP: `GET /api/v1/dmps/{id}/madmp`, `POST /api/v1/dmps/import` and the upload page."""
 
-import json
-
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,13 +11,15 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, parser_classes, permission_classes
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
 from dmp.models import DMP, ResearchField
 from policy.models import FundingProgram
 
-from .madmp import madmp_export, madmp_import
+from .madmp import madmp_export, madmp_import, madmp_parse
 
 
 class ImportOptionsSerializer(serializers.Serializer):
@@ -39,9 +40,21 @@ class MadmpUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ValidationError(_("This is not a JSON file: %(reason)s") % {"reason": error}) from None
+            return madmp_parse(upload.read(settings.MADMP_MAX_BYTES + 1))
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["$"]) from None
+
+
+class MadmpParser(BaseParser):
+    """JSON read within the bounds of `madmp_parse` (size, nesting, number length)."""
+
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return madmp_parse(stream.read(settings.MADMP_MAX_BYTES + 1) if stream else b"")
+        except ValidationError as error:
+            raise ParseError(" ".join(error.message_dict["$"])) from None
 
 
 def _errors(error: ValidationError) -> dict:
@@ -63,6 +76,7 @@ def madmp_export_view(request, pk):
 @extend_schema(request=OpenApiTypes.OBJECT, parameters=[ImportOptionsSerializer], responses=OpenApiTypes.OBJECT)
 @api_view(["POST"])
 @permission_classes([permissions.IsAuthenticated])
+@parser_classes([MadmpParser])
 def madmp_import_view(request):
     """The body is maDMP JSON; `program` (id), `grant_number` and `research_field` are query parameters."""
     options = ImportOptionsSerializer(data=request.query_params)

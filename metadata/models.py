@@ -27,6 +27,7 @@ from .vocabularies import (
     MetadataAccess,
     ProvisionPolicy,
     Status,
+    YesNoUnknown,
 )
 
 PUBLISHED = Q(status=Status.PUBLISHED)
@@ -92,6 +93,14 @@ class ManagedData(models.Model):
     # 28
     remarks_ja = models.TextField(_("remarks (Japanese)"), blank=True)
     remarks_en = models.TextField(_("remarks (English)"), blank=True)
+    # ext: from the DMP (RDA DMP Common Standard)
+    personal_data = models.CharField(_("personal data"), max_length=8, choices=YesNoUnknown.choices,
+                                     default=YesNoUnknown.UNKNOWN)
+    sensitive_data = models.CharField(_("sensitive data"), max_length=8, choices=YesNoUnknown.choices,
+                                      default=YesNoUnknown.UNKNOWN)
+    formats = models.JSONField(_("formats"), default=list, blank=True,
+                               help_text=_("Media types or file formats of the data, e.g. text/csv."))
+    available_until = models.DateField(_("available until"), null=True, blank=True)
     # ext
     metadata_access = models.CharField(_("access rights of the metadata"), max_length=20,
                                        choices=MetadataAccess.choices, default=MetadataAccess.OPEN)

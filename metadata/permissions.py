@@ -25,6 +25,12 @@ def can_edit_managed_data(user, record: ManagedData) -> bool:
     return record.status in ManagedData.EDITABLE and is_record_person(user, record)
 
 
+def editable_record_ids(user, records) -> set[int]:
+    """Which of `records` `user` may change now: `can_edit_managed_data` for many, in one query."""
+    ids = [record.pk for record in records]
+    return set(ManagedData.objects.editable_by(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def can_submit_managed_data(user, record: ManagedData) -> bool:
     return is_record_person(user, record)
 

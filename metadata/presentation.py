@@ -2,11 +2,12 @@
 schema.org Dataset JSON-LD of its landing page. Only what the viewer may see goes in: links come from
 `record_links` (the record annotated by `with_data_access(viewer)`)."""
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.i18n import pick
 
+from .formats.common import award_url, erad_researcher_url, labels
 from .models import ManagedData, RecordPerson
 from .permissions import record_links
 from .vocabularies import LICENSE_URL, AccessRight, Status
@@ -47,17 +48,66 @@ def citation(record: ManagedData) -> str:
     return ". ".join(p for p in parts if p) + f". {link}"
 
 
+def _person_ld(person: RecordPerson) -> dict:
+    ids = [f"https://orcid.org/{person.orcid}"] if person.orcid else []
+    if person.erad_researcher_number:
+        ids.append({"@type": "PropertyValue", "propertyID": "e-Rad", "value": person.erad_researcher_number,
+                    "url": erad_researcher_url(person.erad_researcher_number)})
+    doc = {"@type": "Person", "name": person.name}
+    if ids:
+        doc["identifier"] = ids
+    if person.orcid:
+        doc["sameAs"] = f"https://orcid.org/{person.orcid}"
+    return doc
+
+
+def _funding_ld(record: ManagedData) -> dict:
+    """The grant as a schema.org MonetaryGrant: the 体系的番号 and the funder with its identifier."""
+    project = record.project
+    funder = project.program.funder
+    funder_ids = [f"https://doi.org/10.13039/{funder.crossref_funder_id}"] if funder.crossref_funder_id else []
+    funder_ids += [funder.ror] if funder.ror else []
+    if funder.erad_code:
+        funder_ids.append({"@type": "PropertyValue", "propertyID": "e-Rad_funder", "value": funder.erad_code})
+    organisation = {"@type": "Organization", "name": funder.name}
+    if funder_ids:
+        organisation["identifier"] = funder_ids
+    grant = {"@type": "MonetaryGrant", "identifier": project.grant_number, "name": project.name,
+             "funder": organisation}
+    if award := award_url(project.grant_number):
+        grant["url"] = award
+    return grant
+
+
+def _description_ld(record: ManagedData) -> str:
+    """The record's description when it has the 50–5000 characters search engines want; otherwise one
+    composed from its title, kind, field, grant and institution."""
+    description = record.description.strip()
+    if len(description) < 50:
+        index = 0 if translation.get_language() == "ja" else 1
+        parts = [description, record.title, labels("data_type")[record.data_type][index],
+                 labels("research_field")[record.effective_research_field][index],
+                 f"{record.project.program.funder.name} {record.project.grant_number} {record.project.name}",
+                 pick(record, "hosting_institution") or record.institution.name]
+        description = ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip()) + "."
+    return description[:5000]
+
+
 def json_ld(record: ManagedData) -> dict:
     """schema.org Dataset for general dataset search engines."""
     links = record_links(record)
+    other = record.title_en if record.title == record.title_ja else record.title_ja
     doc = {
         "@context": "https://schema.org",
         "@type": "Dataset",
         "name": record.title,
-        "description": record.description or record.title,
+        "description": _description_ld(record),
         "url": links.landing_url,
         "identifier": [links.doi_url or links.landing_url],
-        "creator": [{"@type": "Person", "name": p.name} for p in creators(record)],
+        "creator": [_person_ld(p) for p in creators(record)],
+        "funding": [_funding_ld(record)],
+        "keywords": list(dict.fromkeys([*labels("research_field")[record.effective_research_field],
+                                        *labels("data_type")[record.data_type]])),
         "publisher": {"@type": "Organization", "name": record.institution.name},
         "funder": {"@type": "Organization", "name": record.project.program.funder.name},
         "isAccessibleForFree": record.provision_policy == "free",
@@ -65,12 +115,15 @@ def json_ld(record: ManagedData) -> dict:
         "dateModified": record.updated_at.isoformat(),
         "inLanguage": ["ja", "en"],
     }
+    if other and other != record.title:
+        doc["alternateName"] = other
     if record.license in LICENSE_URL:
         doc["license"] = LICENSE_URL[record.license]
     if record.issued_date:
         doc["datePublished"] = record.issued_date.isoformat()
     if links.data_url:
-        doc["distribution"] = [{"@type": "DataDownload", "contentUrl": links.data_url}]
+        doc["distribution"] = [{"@type": "DataDownload", "contentUrl": links.data_url,
+                                **({"encodingFormat": record.formats} if record.formats else {})}]
     return doc
 
 

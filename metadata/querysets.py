@@ -61,6 +61,10 @@ class ManagedDataQuerySet(models.QuerySet):
             return self.none()
         return self.filter(self._people_q(user))
 
+    def editable_by(self, user):
+        """Records `user` may change now (`permissions.can_edit_managed_data`, for many at once)."""
+        return self.with_person(user).filter(status__in=self.model.EDITABLE)
+
     def curated_by(self, user):
         """Records `user` curates: those of the institutions where they are a librarian."""
         if not user.is_authenticated:

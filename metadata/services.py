@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from portal.models import Role, User
 from portal.services import notification_send
@@ -24,14 +25,17 @@ ACTION_LABELS = {
     "withdraw": gettext_lazy("withdraw"),
 }
 
+# Elements a record gets from its DMP (RDA DMP Common Standard); the record form does not show them.
+DMP_ELEMENTS = ["personal_data", "sensitive_data", "formats", "available_until"]
 EDITABLE_FIELDS = [
     "data_no", "title_ja", "title_en", "issued_date", "description_ja", "description_en", "research_field",
     "data_type", "file_size", "provision_policy", "license", "citation_ja", "citation_en", "access_right",
     "embargo_until", "repository_info_ja", "repository_info_en", "repository_url", "hosting_institution_ja",
     "hosting_institution_en", "hosting_institution_ror", "data_manager_type", "contact_org_ja", "contact_org_en",
     "contact_address_ja", "contact_address_en", "contact_phone", "contact_email", "remarks_ja", "remarks_en",
-    "metadata_access",
+    "metadata_access", *DMP_ELEMENTS,
 ]
+SET_BY_SERVICES = ["project", "institution", "created_by", "program", "funder"]
 PERSON_FIELDS = ["kind", "name_ja", "name_en", "erad_researcher_number", "orcid", "affiliation_ja",
                  "affiliation_en", "user"]
 
@@ -60,16 +64,92 @@ def _normalise(data: dict) -> dict:
     return data
 
 
-def _set_people(record: ManagedData, people: list[dict]) -> None:
-    record.people.all().delete()
+def _unchecked_people(people: list[dict]) -> list[RecordPerson]:
     rows = []
     for position, person in enumerate(people):
-        row = RecordPerson(record=record, position=position, **{k: person.get(k) or "" for k in PERSON_FIELDS
-                                                                if k != "user"})
+        row = RecordPerson(position=position, **{k: person.get(k) or "" for k in PERSON_FIELDS if k != "user"})
         row.user = person.get("user")
-        row.full_clean(exclude=["record"])
         rows.append(row)
+    return rows
+
+
+def _person_rows(people: list[dict]) -> list[RecordPerson]:
+    """Unsaved, checked people rows; every problem of every person at once, keyed `people[i].field`."""
+    rows, errors = _unchecked_people(people), {}
+    for position, row in enumerate(rows):
+        # the user is given as an object, not typed; empty values are valid (and most are empty)
+        empty = [f for f in PERSON_FIELDS if f not in ("kind", "user") and not getattr(row, f)]
+        try:
+            row.full_clean(exclude=["record", "user", *empty])
+        except ValidationError as error:
+            errors |= {f"people[{position}].{key}": messages for key, messages in error.message_dict.items()}
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+def _set_people(record: ManagedData, rows: list[RecordPerson]) -> None:
+    record.people.all().delete()
+    for row in rows:
+        row.record = record
     RecordPerson.objects.bulk_create(rows)
+
+
+def _check(record: ManagedData, people: list[dict] | None, *, complete: bool, given=None,
+           check_unique: bool = True) -> list[RecordPerson] | None:
+    """Check `record` (and `people`, when given) completely; raise every problem at once. Only the fields
+    `given` are checked by field (by default all; the others hold values checked before, or defaults)."""
+    errors = {}
+    # the related objects are given as objects by the services, not typed: no look-up per record
+    exclude = SET_BY_SERVICES + ([f for f in EDITABLE_FIELDS if f not in given] if given is not None else [])
+    try:
+        record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if check_unique:  # the data No. within the project (the project itself is not excluded here)
+        try:
+            record.validate_constraints()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    rows = None
+    if people is not None:
+        try:
+            rows = _person_rows(people)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if complete:  # what is missing, besides what is wrong
+        named = rows if rows is not None or people is None else _unchecked_people(people)
+        for key, messages in record.completeness_errors(people=named).items():
+            errors.setdefault(key, messages)
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+def managed_data_build(
+    *, project, actor, data: dict, people: list[dict] | None = None, complete: bool = False, check_unique: bool = True,
+    valid: tuple[str, ...] = (),
+) -> tuple[ManagedData, list[RecordPerson]]:
+    """A new draft of `project` and its people, checked but not saved: every format error (and with
+    `complete`, every missing element) at once as one ValidationError keyed by field. The caller checks
+    the actor's right; `check_unique=False` leaves the data No. to a caller that checked it already, and
+    `valid` names fields whose values the caller made from a vocabulary or a date parser."""
+    record = ManagedData(project=project, institution_id=project.institution_id, created_by=actor,
+                         **{k: v for k, v in _normalise(data).items() if k in EDITABLE_FIELDS})
+    record.set_project_columns(project)
+    given = [f for f in data if f not in valid]
+    return record, _check(record, people or [], complete=complete, given=given, check_unique=check_unique)
+
+
+def managed_data_revise(*, record: ManagedData, data: dict, people: list[dict] | None = None,
+                        complete: bool = False) -> list[RecordPerson] | None:
+    """Apply `data` to `record` (not saved) and check it as `managed_data_build` does; the new people rows
+    when `people` is given."""
+    for key, value in _normalise(data).items():
+        if key in EDITABLE_FIELDS:
+            setattr(record, key, value)
+    record.set_project_columns(record.project)
+    return _check(record, people, complete=complete)
 
 
 @transaction.atomic
@@ -77,15 +157,29 @@ def managed_data_create(*, project, actor, data: dict, people: list[dict] | None
     """Create a draft record in `project`. Format errors raise ValidationError; missing elements don't."""
     if not can_create_managed_data(actor, project):
         raise PermissionDenied(_("Only the project's people can register its managed data."))
-    record = ManagedData(project=project, institution_id=project.institution_id, created_by=actor,
-                         **{k: v for k, v in _normalise(data).items() if k in EDITABLE_FIELDS})
-    record.set_project_columns(project)
-    record.full_clean()
-    record.search_text = record.build_search_text()
-    record._history_user = actor
-    record.save()
-    _set_people(record, people or [])
-    return record
+    return managed_data_create_many(actor=actor, drafts=[managed_data_build(
+        project=project, actor=actor, data=data, people=people)])[0]
+
+
+@transaction.atomic
+def managed_data_create_many(*, actor, drafts: list[tuple[ManagedData, list[RecordPerson]]]) -> list[ManagedData]:
+    """Save drafts made by `managed_data_build` at once, with their people and their history rows
+    (simple_history's `bulk_create_with_history`): the one way records are created."""
+    for project in {record.project for record, _people in drafts}:
+        if not can_create_managed_data(actor, project):
+            raise PermissionDenied(_("Only the project's people can register its managed data."))
+    records = []
+    for record, _people in drafts:
+        record.search_text = record.build_search_text()
+        records.append(record)
+    bulk_create_with_history(records, ManagedData, batch_size=1000, default_user=actor)
+    people = []
+    for record, rows in drafts:
+        for row in rows:
+            row.record = record
+            people.append(row)
+    RecordPerson.objects.bulk_create(people, batch_size=2000)
+    return records
 
 
 @transaction.atomic
@@ -93,17 +187,13 @@ def managed_data_update(*, record_id: int, actor, data: dict, people: list[dict]
     record = ManagedData.objects.select_for_update(of=("self",)).select_related("project__program").get(pk=record_id)
     if not can_edit_managed_data(actor, record):
         raise PermissionDenied(_("Only the record's people can edit it, and only while it is a draft or returned."))
-    for key, value in _normalise(data).items():
-        if key in EDITABLE_FIELDS:
-            setattr(record, key, value)
+    rows = managed_data_revise(record=record, data=data, people=people)
     record.updated_at = timezone.now()
-    record.set_project_columns(record.project)
-    record.full_clean()
     record.search_text = record.build_search_text()
     record._history_user = actor
     record.save()
-    if people is not None:
-        _set_people(record, people)
+    if rows is not None:
+        _set_people(record, rows)
     return record
 
 

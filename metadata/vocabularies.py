@@ -146,6 +146,14 @@ LICENSE_SPDX = {
 }
 
 
+class YesNoUnknown(models.TextChoices):
+    """Whether a dataset holds personal or sensitive data (RDA DMP Common Standard)."""
+
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+    UNKNOWN = "unknown", _("unknown")
+
+
 class DataManagerType(models.TextChoices):
     """V7."""
 

@@ -232,6 +232,14 @@ OAI_TOKEN_TTL = env.int("OAI_TOKEN_TTL", default=24 * 3600)  # seconds a resumpt
 
 # The metadata sheet: files with more rows than this are imported as a background job.
 SHEET_SYNC_MAX_ROWS = env.int("SHEET_SYNC_MAX_ROWS", default=1000)
+# What one sheet upload may cost, checked before it is parsed: its size, the size its workbook parts
+# expand to, its rows (declared or found) and the columns read.
+SHEET_MAX_BYTES = env.int("SHEET_MAX_BYTES", default=50 * 10**6)
+SHEET_MAX_EXPANDED_BYTES = env.int("SHEET_MAX_EXPANDED_BYTES", default=300 * 10**6)
+SHEET_MAX_ROWS = env.int("SHEET_MAX_ROWS", default=100_000)
+SHEET_MAX_COLUMNS = 100
+# The largest maDMP upload (bytes); nesting and number length are capped in metadata.madmp.
+MADMP_MAX_BYTES = env.int("MADMP_MAX_BYTES", default=2 * 10**6)
 
 # Repository deposit (metadata/deposit). Credentials are Fernet-encrypted with DEPOSIT_CREDENTIALS_KEY
 # (default: a key derived from SECRET_KEY). A failed attempt is retried after DEPOSIT_BACKOFF_SECONDS,

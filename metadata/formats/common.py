@@ -1,6 +1,7 @@
 """What the three export formats share: namespaces, the landing URL and bilingual labels
 of the controlled vocabularies (computed once per process, not per record)."""
 
+import re
 from functools import cache
 
 from django.conf import settings
@@ -114,3 +115,28 @@ def contact_lines(record) -> list[tuple[str, str]]:
     if not lines and tail:
         lines.append(("en", tail))
     return lines
+
+
+NRID = "https://nrid.nii.ac.jp/nrid/1000"  # researchers by e-Rad number (the NII Researcher Database)
+KAKEN_GRANT = re.compile(r"JP([0-9]{2}[A-Z]{1,2}[0-9]{5,6})")
+
+
+def erad_researcher_url(number: str) -> str:
+    """The Researcher Database page of an e-Rad researcher number (`1000` + the 8 digits)."""
+    return f"{NRID}{number}"
+
+
+def award_url(grant_number: str) -> str | None:
+    """The grant's own page where it has one: KAKENHI grants (JP + year + category + number) on KAKEN."""
+    match = KAKEN_GRANT.fullmatch(grant_number)
+    return f"https://kaken.nii.ac.jp/grant/KAKENHI-PROJECT-{match.group(1)}/" if match else None
+
+
+def person_name_parts(person) -> list[tuple[str, str, str]]:
+    """(language, family name, given name) of a record person who is a portal user with those names."""
+    user = person.user if person.user_id else None
+    if user is None:
+        return []
+    parts = [(lang, getattr(user, f"family_name_{lang}", ""), getattr(user, f"given_name_{lang}", ""))
+             for lang in ("ja", "en")]
+    return [(lang, family, given) for lang, family, given in parts if family or given]

@@ -17,11 +17,14 @@ from .common import (
     NISTEP_TAIKEI,
     RDF,
     XSI,
+    award_url,
     bilingual,
     contact_lines,
+    erad_researcher_url,
     issued,
     labels,
     people,
+    person_name_parts,
 )
 from .writer import Writer
 
@@ -38,12 +41,21 @@ def _person(w: Writer, person, kind: str) -> None:
     tag = f"jpcoar:{kind}"
     w.start(tag, {"contributorType": "DataManager"} if kind == "contributor" else None)
     if person.erad_researcher_number:
-        w.element("jpcoar:nameIdentifier", person.erad_researcher_number, {"nameIdentifierScheme": "e-Rad_Researcher"})
+        w.element("jpcoar:nameIdentifier", person.erad_researcher_number,
+                  {"nameIdentifierScheme": "e-Rad_Researcher",
+                   "nameIdentifierURI": erad_researcher_url(person.erad_researcher_number)})
     if person.orcid:
         orcid = f"https://orcid.org/{person.orcid}"
         w.element("jpcoar:nameIdentifier", orcid, {"nameIdentifierScheme": "ORCID", "nameIdentifierURI": orcid})
     for lang, name in bilingual(person, "name"):
         w.element(f"{tag}Name", name, {"nameType": "Personal"} if kind == "contributor" else None, lang)
+    parts = person_name_parts(person)
+    for lang, family, _given in parts:
+        if family:
+            w.element("jpcoar:familyName", family, lang=lang)
+    for lang, _family, given in parts:
+        if given:
+            w.element("jpcoar:givenName", given, lang=lang)
     affiliations = bilingual(person, "affiliation")
     if affiliations:
         w.start("jpcoar:affiliation")
@@ -93,7 +105,8 @@ def record_to_jpcoar_markup(record) -> str:
         w.element("dc:rights", label, lang=lang)
     if record.license:
         url = LICENSE_URL.get(record.license)
-        w.element("dc:rights", labels("license")[record.license][1], {"rdf:resource": url} if url else None, "en")
+        for lang, label in zip(("ja", "en"), labels("license")[record.license], strict=True):
+            w.element("dc:rights", label, {"rdf:resource": url} if url else None, lang)
     for lang, citation in bilingual(record, "citation"):
         w.element("dc:rights", citation, lang=lang)
     # 10, 9
@@ -135,7 +148,9 @@ def record_to_jpcoar_markup(record) -> str:
                   {"fundingStreamIdentifierType": "JGN_fundingStream", "fundingStreamIdentifierTypeURI": NISTEP_TAIKEI})
     for lang, name in bilingual(program, "name"):
         w.element("jpcoar:fundingStream", name, lang=lang)
-    w.element("jpcoar:awardNumber", project.grant_number, {"awardNumberType": "JGN"})
+    award = award_url(project.grant_number)
+    w.element("jpcoar:awardNumber", project.grant_number,
+              {"awardNumberType": "JGN", **({"awardURI": award} if award else {})})
     for lang, name in bilingual(project, "name"):
         w.element("jpcoar:awardTitle", name, lang=lang)
     w.end("jpcoar:fundingReference")

@@ -38,7 +38,8 @@ def oai_queryset(*, with_people: bool):
     records = ManagedData.objects.public().with_data_access(AnonymousUser()).defer(*UNUSED).prefetch_related(
         "institution", Prefetch("project", queryset=Project.objects.select_related("program__funder")))
     if with_people:
-        records = records.prefetch_related(Prefetch("people", queryset=RecordPerson.objects.order_by("position", "pk")))
+        records = records.prefetch_related(Prefetch("people", queryset=RecordPerson.objects.select_related("user")
+                                                    .order_by("position", "pk")))
     return records
 
 

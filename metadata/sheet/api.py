@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from .forms import SheetExportForm, SheetImportForm
 from .models import SheetImport
 from .services import sheet_import_start
-from .views import export_response
+from .views import form_export_response
 
 
 def _language(request) -> str:
@@ -18,33 +18,34 @@ def _language(request) -> str:
 class SheetImportSerializer(serializers.ModelSerializer):
     class Meta:
         model = SheetImport
-        fields = ["id", "filename", "dry_run", "status", "total_rows", "processed_rows", "result", "created_at",
-                  "finished_at"]
+        fields = ["id", "filename", "dry_run", "as_drafts", "status", "total_rows", "processed_rows", "result",
+                  "created_at", "finished_at"]
 
 
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def sheet_export_api(request):
-    """The metadata sheet of the records you may see: `?file=xlsx|csv&project=<id>&status=<status>`."""
+    """The metadata sheet of the records you may see: `?file=xlsx|csv&layout=official|portal&language=ja|en
+    &project=<id>&status=<status>` (the official .xlsx holds both the Japanese and the English sheet)."""
     form = SheetExportForm(request.query_params, user=request.user)
     if not form.is_valid():
         return Response({"errors": form.errors.get_json_data()}, status=status.HTTP_400_BAD_REQUEST)
-    return export_response(records=form.records(), file=form.cleaned_data["file"] or "xlsx",
-                           language=_language(request))
+    return form_export_response(form, _language(request))
 
 
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 @parser_classes([MultiPartParser, FormParser])
 def sheet_import_api(request):
-    """Import a sheet (multipart `upload`, `dry_run`). 200 with the result when it was saved or would be,
+    """Import a sheet (multipart `upload`, `dry_run`, `as_drafts`). 200 with the result when it was saved or would be,
     400 with row/column/value/reason errors (nothing saved), 202 with a job for a large file."""
     form = SheetImportForm(request.data, request.FILES)
     if not form.is_valid():
         return Response({"errors": form.errors.get_json_data()}, status=status.HTTP_400_BAD_REQUEST)
     upload = form.cleaned_data["upload"]
     outcome = sheet_import_start(user=request.user, content=upload.read(), filename=upload.name,
-                                 dry_run=form.cleaned_data["dry_run"], language=_language(request))
+                                 dry_run=form.cleaned_data["dry_run"], as_drafts=form.cleaned_data["as_drafts"],
+                                 language=_language(request))
     if isinstance(outcome, SheetImport):
         return Response(SheetImportSerializer(outcome).data, status=status.HTTP_202_ACCEPTED)
     return Response(outcome.as_dict(), status=status.HTTP_200_OK if outcome.ok else status.HTTP_400_BAD_REQUEST)

@@ -7,3 +7,6 @@ class SheetConfig(AppConfig):
     label = "sheet"
     verbose_name = _("Metadata sheet")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import tasks  # noqa: F401  (registers the import task, which services queue by its name)

@@ -19,6 +19,8 @@ class SheetImport(models.Model):
     filename = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("file content"), editable=False)
     dry_run = models.BooleanField(_("dry run"), default=False)
+    as_drafts = models.BooleanField(_("import as drafts"), default=False,
+                                    help_text=_("New and changed rows may stay incomplete."))
     language = models.CharField(_("language of the messages"), max_length=8, default="ja")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)

@@ -1,4 +1,7 @@
-from django.db.models import Prefetch
+from functools import reduce
+from operator import or_
+
+from django.db.models import Prefetch, Q
 
 from ..models import ManagedData, RecordPerson
 
@@ -20,8 +23,12 @@ def sheet_records(*, user, project_id: int | None = None, status: str | None = N
                         .order_by("project__grant_number", "data_no", "pk"))
 
 
-def sheet_existing_records(*, user, projects) -> dict[tuple[int, str], ManagedData]:
-    """{(project id, data No.): record} of the records of `projects` that `user` may see."""
-    records = _with_people(ManagedData.objects.visible_to(user).filter(project__in=projects).exclude(data_no="")
-                           .select_related("project"))
-    return {(r.project_id, r.data_no): r for r in records}
+def sheet_existing_records(*, user, grant_numbers: set[str]) -> dict[tuple[str, str], ManagedData]:
+    """{(casefolded grant number, data No.): record} of the records with those grant numbers that `user`
+    may see, with what a sheet row shows of them."""
+    if not grant_numbers:
+        return {}
+    matching = reduce(or_, (Q(project__grant_number__iexact=g) for g in grant_numbers))
+    records = _with_people(ManagedData.objects.visible_to(user).filter(matching).exclude(data_no="")
+                           .select_related("project__program__funder"))
+    return {(r.project.grant_number.casefold(), r.data_no): r for r in records}

@@ -1,42 +1,59 @@
-"""Export of the metadata sheet (.xlsx, CSV with BOM) and its import: parse, compare, then create or
-update records through the managed-data services, all or nothing."""
+"""Export of the metadata sheet (the official JA and EN sheets, or the portal layout; .xlsx or CSV) and
+its import: read the file once within bounds, compare each row with what the export writes for its record,
+check every changed or new row completely, then save through the managed-data services, all or nothing."""
 
+import copy
 import csv
 import datetime
 import gc
 import io
+import re
+import zipfile
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import range_boundaries
 
 from dmp.models import Project
 from portal.validators import normalize_ror
 
 from ..formats.common import labels
 from ..models import ManagedData, RecordPerson
-from ..permissions import can_create_managed_data, record_links
-from ..services import EDITABLE_FIELDS, PERSON_FIELDS, managed_data_update
+from ..permissions import can_create_managed_data, editable_record_ids, record_links
+from ..services import (
+    EDITABLE_FIELDS,
+    managed_data_build,
+    managed_data_create_many,
+    managed_data_revise,
+    managed_data_update,
+)
 from ..validators import normalize_repository_url
 from ..vocabularies import PROJECT_FIELD, DataManagerType, MetadataAccess, ProvisionPolicy
-from .columns import BY_HEADER, CODED, COLUMNS, DATES, PEOPLE, PROJECT_INFO, Column, header
+from .columns import BY_HEADER, CODED, DATES, OTHER_MARK, PEOPLE, PROJECT_INFO, header_of, layout, normal
 from .models import SheetImport
 from .selectors import sheet_existing_records
-from .tasks import sheet_import_job_run as sheet_import_job_run_task
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WORKSHEET_TITLES = {"ja": "日本語", "en": "English", "portal": "portal"}
 PERSON_CARRIED = ("orcid", "affiliation_ja", "affiliation_en", "user")
 # Values a new record gets when its cell is empty (the model's defaults).
 DEFAULTS = {"research_field": PROJECT_FIELD, "data_type": "dataset", "provision_policy": ProvisionPolicy.FREE,
             "data_manager_type": DataManagerType.INDIVIDUAL, "metadata_access": MetadataAccess.OPEN}
+PARSED = (*CODED, *DATES)  # made valid by the parser: not checked again
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
 class SheetError(Exception):
@@ -49,7 +66,7 @@ def _is_japanese(text: str) -> bool:
     return any(ord(ch) > 0x7F for ch in text)
 
 
-def _person_cell(person) -> str:
+def _portal_person(person) -> str:
     """“Japanese|English”, or one name alone when its script says which it is."""
     ja, en = person.name_ja, person.name_en
     if ja and en:
@@ -59,19 +76,21 @@ def _person_cell(person) -> str:
     return en if not _is_japanese(en) else f"|{en}"
 
 
-def _row(record: ManagedData, language: str) -> list[str]:
-    """One sheet row; `record` is annotated by `with_data_access(viewer)` (the data location follows
-    `record_links`)."""
+def _in(obj, base: str, language: str) -> str:
+    """A bilingual value in `language`, or in the other one when it has none (the official sheets)."""
+    other = "en" if language == "ja" else "ja"
+    return getattr(obj, f"{base}_{language}") or getattr(obj, f"{base}_{other}")
+
+
+def record_values(record: ManagedData, *, language: str, portal: bool) -> dict[str, str]:
+    """{column key: cell text} of a record as the sheet in `language` writes it (the portal layout: both
+    languages of bilingual elements, names as “Japanese|English”)."""
     index = 0 if language == "ja" else 1
     project = record.project
     program = project.program
-
-    def name(obj, key="name"):
-        values = (getattr(obj, f"{key}_ja"), getattr(obj, f"{key}_en"))
-        return values[index] or values[1 - index]
-
-    values = {"funder": name(program.funder), "program_code": program.code, "program_name": name(program),
-              "grant_number": project.grant_number, "project_name": name(project)}
+    values = {"funder": _in(program.funder, "name", language), "program_code": program.code,
+              "program_name": _in(program, "name", language), "grant_number": project.grant_number,
+              "project_name": _in(project, "name", language)}
     for key in EDITABLE_FIELDS:
         value = getattr(record, key)
         if key in DATES:
@@ -82,53 +101,60 @@ def _row(record: ManagedData, language: str) -> list[str]:
             value = labels(CODED[key])[value][index] if value else ""
         elif key == "repository_url":
             value = record_links(record).location
+        elif not portal and key.endswith(("_ja", "_en")):
+            value = _in(record, key[:-3], key[-2:])
         values[key] = value
     for kind, (names, numbers) in PEOPLE.items():
         people = [p for p in record.people.all() if p.kind == kind]
-        values[names] = ";".join(_person_cell(p) for p in people)
+        values[names] = ";".join(_portal_person(p) if portal else _in(p, "name", language) for p in people)
         joined = ";".join(p.erad_researcher_number for p in people)
         values[numbers] = joined if joined.strip(";") else ""
-    return [values[column.key] for column in COLUMNS]
+    return values
 
 
-def _header_rows() -> list[list[str]]:
-    return [[header(c, "ja") for c in COLUMNS], [header(c, "en") for c in COLUMNS]]
+def _sheets(layout_name: str, language: str) -> list[str]:
+    """The layouts a file holds: an official workbook both sheets, a CSV one."""
+    return [layout_name] if layout_name != "official" else [language]
 
 
-def _text_cell(sheet, value: str) -> WriteOnlyCell:
+def _rows(records: Iterable[ManagedData], name: str, language: str):
+    columns = layout(name, language)
+    yield [h for _key, h in columns]
+    for record in records:
+        values = record_values(record, language=language if name == "portal" else name, portal=name == "portal")
+        yield [values[key] for key, _h in columns]
+
+
+def _text_cell(sheet, value) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
+    if isinstance(value, str) and value.startswith("="):  # text that looks like a formula stays text
+        cell.data_type = "s"
     return cell
 
 
-def sheet_export_xlsx(*, records: Iterable[ManagedData], language: str) -> bytes:
-    """The records as a workbook (`records` come from `selectors.sheet_records`, i.e. `visible_to`)."""
+def sheet_export_xlsx(*, records: Iterable[ManagedData], language: str, layout_name: str = "official") -> bytes:
+    """The records as a workbook (`records` come from `selectors.sheet_records`, i.e. `visible_to`): the
+    official layout as two worksheets, 日本語 and English; the portal layout as one."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("metadata")
-
-    def cells(values):  # text that looks like a formula stays text
-        return [WriteOnlyCell(sheet, value=v) if not (isinstance(v, str) and v.startswith("=")) else
-                _text_cell(sheet, v) for v in values]
-
-    for row in _header_rows():
-        sheet.append(row)
-    for record in records:
-        sheet.append(cells(_row(record, language)))
+    records = list(records)
+    for name in ["ja", "en"] if layout_name == "official" else ["portal"]:
+        sheet = workbook.create_sheet(WORKSHEET_TITLES[name])
+        for row in _rows(records, name, language):
+            sheet.append([_text_cell(sheet, v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def sheet_export_csv(*, records: Iterable[ManagedData], language: str) -> bytes:
+def sheet_export_csv(*, records: Iterable[ManagedData], language: str, layout_name: str = "official") -> bytes:
+    """One sheet as CSV (UTF-8 with BOM): the official one in `language`, or the portal layout."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(_header_rows())
-    for record in records:
-        writer.writerow(_row(record, language))
+    writer.writerows(_rows(records, language if layout_name == "official" else "portal", language))
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
-# --- reading a file ----------------------------------------------------------------------------------
+# --- reading a file, within bounds -------------------------------------------------------------------
 
 def _cell_text(value) -> str:
     if value is None:
@@ -142,32 +168,116 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def sheet_read(*, content: bytes, filename: str) -> tuple[list[Column | None], list[list[str]], int]:
-    """(columns by position, data rows as text, number of the first data row). The first row holds the
-    headers, in Japanese or English; a second header row (the other language) is skipped."""
-    if filename.lower().endswith(".xlsx"):
+def _too_many_rows() -> SheetError:
+    return SheetError(_("The file has more than %(max)d rows; split it into smaller files.") % {
+        "max": settings.SHEET_MAX_ROWS})
+
+
+def _check_workbook(content: bytes) -> None:
+    """Refuse, before openpyxl parses anything, a workbook that would cost more than its size suggests:
+    XML entity declarations, parts that expand beyond SHEET_MAX_EXPANDED_BYTES, a declared size beyond the
+    row cap."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise SheetError(_("This file is not an Excel workbook (.xlsx).")) from None
+    if sum(part.file_size for part in parts) > settings.SHEET_MAX_EXPANDED_BYTES:
+        raise SheetError(_("The workbook expands to more than %(max)d MB; split it into smaller files.") % {
+            "max": settings.SHEET_MAX_EXPANDED_BYTES // 10**6})
+    for part in parts:
+        if not part.filename.endswith((".xml", ".rels", ".vml")):
+            continue
         try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook
+            data = archive.read(part)
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
             raise SheetError(_("This file is not an Excel workbook (.xlsx).")) from None
-        rows = [[_cell_text(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise SheetError(_("The workbook declares XML entities, which a spreadsheet does not need; "
+                               "save it again from Excel or LibreOffice."))
+        dimension = DIMENSION.search(data, 0, 4096) if part.filename.startswith("xl/worksheets/") else None
+        if dimension:
+            _min_col, _min_row, _max_col, max_row = range_boundaries(dimension.group(1).decode())
+            if (max_row or 0) > settings.SHEET_MAX_ROWS + 1:
+                raise _too_many_rows()
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    _check_workbook(content)
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # the worksheet the user saved the file on (日本語 or English), else the first one
+        sheet = workbook.active if workbook.active in workbook.worksheets else workbook.worksheets[0]
+        sheet.reset_dimensions()  # read what is there, not what the file declares
+        rows = []
+        for row in sheet.iter_rows(values_only=True, max_col=settings.SHEET_MAX_COLUMNS):
+            if len(rows) > settings.SHEET_MAX_ROWS:
+                raise _too_many_rows()
+            rows.append([_cell_text(v) for v in row])
         workbook.close()
-    elif filename.lower().endswith(".csv"):
+    except SheetError:
+        raise
+    except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook
+        raise SheetError(_("This file is not an Excel workbook (.xlsx).")) from None
+    return rows
+
+
+def _decode(content: bytes) -> str:
+    """UTF-8 (with or without BOM), else Shift_JIS / CP932 (what Excel on Japanese Windows saves)."""
+    for encoding in ("utf-8-sig", "cp932"):
         try:
-            text = content.decode("utf-8-sig")
+            return content.decode(encoding)
         except UnicodeDecodeError:
-            raise SheetError(_("The CSV file must be encoded in UTF-8.")) from None
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+            continue
+    raise SheetError(_("The CSV file must be encoded in UTF-8 or Shift_JIS."))
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    text = _decode(content)
+    if "\x00" in text:
+        raise SheetError(_("Line %(line)d holds a NUL character, which no cell may hold.") % {
+            "line": text.count("\n", 0, text.index("\x00")) + 1})
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for row in reader:
+            if len(rows) > settings.SHEET_MAX_ROWS:
+                raise _too_many_rows()
+            rows.append([cell.strip() for cell in row[:settings.SHEET_MAX_COLUMNS]])
+    except csv.Error:
+        raise SheetError(_("Line %(line)d cannot be read: a cell is longer than %(max)d characters, or a "
+                           "quotation mark is not closed.") % {"line": reader.line_num,
+                                                               "max": csv.field_size_limit()}) from None
+    return rows
+
+
+@dataclass
+class SheetFile:
+    """A file read once: its headers and its data rows as (row number, cells)."""
+
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def sheet_read(*, content: bytes, filename: str) -> SheetFile:
+    if len(content) > settings.SHEET_MAX_BYTES:
+        raise SheetError(_("The file is larger than %(max)d MB; split it into smaller files.") % {
+            "max": settings.SHEET_MAX_BYTES // 10**6})
+    if filename.lower().endswith(".xlsx"):
+        rows = _read_xlsx(content)
+    elif filename.lower().endswith(".csv"):
+        rows = _read_csv(content)
     else:
         raise SheetError(_("Upload an .xlsx or .csv file."))
-    rows = [row for row in rows if any(row)]
-    if not rows:
+    numbered = [(number, row) for number, row in enumerate(rows, 1) if any(row)]
+    if not numbered:
         raise SheetError(_("The file is empty."))
-    columns = [BY_HEADER.get(h.strip().casefold()) if h else None for h in rows[0]]
-    first = 1
-    if len(rows) > 1 and all(not h or BY_HEADER.get(h.strip().casefold()) for h in rows[1]) and any(rows[1]):
-        first = 2
-    return columns, rows[first:], first + 1
+    (_number, headers), data = numbered[0], numbered[1:]
+    # the portal's older files had a second header row, in the other language: skip it
+    if data and all(not h or normal(h) in BY_HEADER for h in data[0][1]) and any(
+            normal(h) in BY_HEADER for h in data[0][1]):
+        data = data[1:]
+    return SheetFile(headers, data)
 
 
 # --- import ------------------------------------------------------------------------------------------
@@ -178,6 +288,7 @@ class ImportResult:
     created: list[str] = field(default_factory=list)  # "grant number / data No."
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
+    not_yours: int = 0  # rows of records the importer may not change, equal to what is stored
     dry_run: bool = False
 
     @property
@@ -186,7 +297,7 @@ class ImportResult:
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "dry_run": self.dry_run, "errors": self.errors, "created": self.created,
-                "updated": self.updated, "unchanged": self.unchanged}
+                "updated": self.updated, "unchanged": self.unchanged, "not_yours": self.not_yours}
 
 
 class _Rollback(Exception):
@@ -213,59 +324,86 @@ def _codes(vocabulary: str) -> dict[str, str]:
     return {name.casefold(): code for code, names in labels(vocabulary).items() for name in (code, *names)}
 
 
-def _choice(vocabulary: str, text: str) -> str | None:
-    return _codes(vocabulary).get(text.casefold())
-
-
-def _parse_people(names: str, numbers: str, kind: str) -> list[dict]:
-    people = []
-    for cell in [n.strip() for n in names.split(";")] if names else []:
-        if "|" in cell:
-            ja, _sep, en = (part.strip() for part in cell.partition("|"))
-        else:
-            ja, en = (cell, "") if _is_japanese(cell) else ("", cell)
-        people.append({"kind": kind, "name_ja": ja, "name_en": en, "erad_researcher_number": ""})
-    for position, number in enumerate(n.strip() for n in numbers.split(";")) if numbers else []:
-        if number:
-            if position >= len(people):
-                raise ValueError(_("There are more researcher numbers than people in the name column."))
-            people[position]["erad_researcher_number"] = number
-    return people
+def _same(cell: str, stored: str) -> bool:
+    return cell.replace("\r\n", "\n").strip() == stored.replace("\r\n", "\n").strip()
 
 
 class _Row:
-    """One data row being imported: its cells by column key and the errors found in it."""
+    """One data row being imported: its cells by column key and the problems found in it."""
 
-    def __init__(self, number: int, cells: dict[str, str], result: ImportResult, language: str):
-        self.number, self.cells, self.result, self.language = number, cells, result, language
+    def __init__(self, number: int, cells: dict[str, str], sheet: "_Sheet"):
+        self.number, self.cells, self.sheet = number, cells, sheet
+        self.failed: set[str] = set()  # the columns already reported
 
-    def error(self, key: str, reason: str) -> None:
-        column = next(c for c in COLUMNS if c.key == key)
-        self.result.errors.append({"row": self.number, "column": header(column, self.language),
-                                   "value": self.cells.get(key, ""), "reason": str(reason)})
+    def error(self, key: str, reason) -> None:
+        self.failed.add(key)
+        self.sheet.result.errors.append({"row": self.number, "column": self.sheet.header(key),
+                                         "value": self.cells.get(key, ""), "reason": str(reason)})
 
-    def parse(self, existing: ManagedData | None, project: Project) -> tuple[dict, list[dict]] | None:
-        """(field values, people) as the services take them, or None after reporting errors."""
-        data, failed = {}, False
-        for key in EDITABLE_FIELDS:
-            if key not in self.cells:
-                continue
-            text = self.cells[key]
-            try:
-                data[key] = self._value(key, text, existing, project)
-            except (ValueError, ValidationError) as error:
-                failed = True
-                messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-                for message in messages:
-                    self.error(key, message)
+    def parse(self, keys: Iterable[str], existing: ManagedData | None, project: Project) -> tuple[dict, list | None]:
+        """(field values, people or None when the people columns are unchanged) of the cells `keys`,
+        reporting every cell that cannot be read."""
+        data = {}
+        for key in keys:
+            if key in EDITABLE_FIELDS:
+                try:
+                    data[key] = self._value(key, self.cells[key], existing, project)
+                except (ValueError, ValidationError) as error:
+                    for message in error.messages if isinstance(error, ValidationError) else [str(error)]:
+                        self.error(key, message)
+        people_keys = [k for pair in PEOPLE.values() for k in pair]
+        if not any(k in keys for k in people_keys):
+            return data, None
         people = []
         for kind, (names, numbers) in PEOPLE.items():
+            if names not in self.cells and numbers not in self.cells:  # keep who is there
+                people += [_person_dict(p) for p in existing.people.all() if p.kind == kind] if existing else []
+                continue
             try:
-                people += _parse_people(self.cells.get(names, ""), self.cells.get(numbers, ""), kind)
+                people += self._people(kind, existing)
             except ValueError as error:
-                failed = True
                 self.error(numbers, str(error))
-        return None if failed else (data, people)
+        return data, people
+
+    def _people(self, kind: str, existing: ManagedData | None) -> list[dict]:
+        """The people of one kind from their names and numbers; what the sheet does not show (the other
+        language's name in an official sheet, ORCID, affiliation, portal user) is kept for people who stay."""
+        names, numbers = PEOPLE[kind]
+        current = [p for p in existing.people.all() if p.kind == kind] if existing else []
+        names_text, numbers_text = self.cells.get(names), self.cells.get(numbers)
+        if names_text is None:  # numbers only: the names stay
+            people = [_person_dict(p) for p in current]
+            for person in people:
+                person["erad_researcher_number"] = ""
+        else:
+            people = []
+            for cell in (n.strip() for n in names_text.split(";") if n.strip()):
+                people.append(self._person(kind, cell, current))
+        if numbers_text is not None:
+            for person in people:
+                person["erad_researcher_number"] = ""
+            for position, number in enumerate(n.strip() for n in numbers_text.split(";")):
+                if number:
+                    if position >= len(people):
+                        raise ValueError(_("There are more researcher numbers than people in the name column."))
+                    people[position]["erad_researcher_number"] = number
+        return people
+
+    def _person(self, kind: str, cell: str, current: list[RecordPerson]) -> dict:
+        if self.sheet.portal:
+            if "|" in cell:
+                ja, _sep, en = (part.strip() for part in cell.partition("|"))
+            else:
+                ja, en = (cell, "") if _is_japanese(cell) else ("", cell)
+        else:
+            ja, en = (cell, "") if self.sheet.language == "ja" else ("", cell)
+        same = next((p for p in current if cell in (p.name_ja, p.name_en, _portal_person(p))), None)
+        if same is not None and not self.sheet.portal:  # the official sheet shows one language: keep both
+            ja, en = same.name_ja, same.name_en
+        person = {"kind": kind, "name_ja": ja, "name_en": en, "erad_researcher_number": ""}
+        if same is not None:
+            person.update({key: getattr(same, key) for key in PERSON_CARRIED})
+        return person
 
     @staticmethod
     def _value(key: str, text: str, existing: ManagedData | None, project: Project):
@@ -273,13 +411,15 @@ class _Row:
             if not text:
                 return None
             try:
+                if not ISO_DATE.fullmatch(text):
+                    raise ValueError
                 return datetime.date.fromisoformat(text)
             except ValueError:
                 raise ValueError(_("This is not a date; write it as YYYY-MM-DD.")) from None
         if key in CODED:
             if not text:
                 return DEFAULTS.get(key, "")
-            code = _choice(CODED[key], text)
+            code = _codes(CODED[key]).get(text.casefold())
             if code is None:
                 names = [n for pair in labels(CODED[key]).values() for n in pair]
                 raise ValueError(_("Unknown value; use one of: %(choices)s.") % {
@@ -296,230 +436,232 @@ class _Row:
         return text
 
 
-def _people_key(people) -> list[tuple]:
-    return [(p["kind"], p["name_ja"], p["name_en"], p["erad_researcher_number"]) if isinstance(p, dict) else
-            (p.kind, p.name_ja, p.name_en, p.erad_researcher_number) for p in people]
+def _person_dict(person: RecordPerson) -> dict:
+    return {"kind": person.kind, "name_ja": person.name_ja, "name_en": person.name_en,
+            "erad_researcher_number": person.erad_researcher_number,
+            **{key: getattr(person, key) for key in PERSON_CARRIED}}
 
 
-def _with_carried_details(people: list[dict], current: list[RecordPerson]) -> list[dict]:
-    """Keep what the sheet does not show (ORCID, affiliation, portal user) for people who stay."""
-    for person in people:
-        same = next((p for p in current if p.kind == person["kind"] and
-                     (p.name_ja, p.name_en) == (person["name_ja"], person["name_en"])), None)
-        if same:
-            person.update({key: getattr(same, key) for key in PERSON_CARRIED})
-    return people
+class _Sheet:
+    """What an import knows of its file: which column holds which key, its layout and its language."""
+
+    def __init__(self, headers: list[str], result: ImportResult, language: str):
+        self.result, self.language = result, language
+        self.keys = [BY_HEADER.get(normal(h)) if h else None for h in headers]
+        self.headers = {key: h for key, h in zip(self.keys, headers, strict=True) if key}
+        present = set(self.headers)
+        marks = tuple(normal(m) for m in OTHER_MARK.values()) + (normal(" (English)"),)
+        self.portal = bool({"data_manager_type", "metadata_access"} & present) or any(
+            normal(h).endswith(marks) for h in self.headers.values())
+        grant_header = self.headers.get("grant_number") or self.headers.get("data_no") or ""
+        self.file_language = "ja" if _is_japanese(grant_header) else "en"
+        for position, (key, text) in enumerate(zip(self.keys, headers, strict=True)):
+            if key is None and text:
+                result.errors.append({"row": 1, "column": text, "value": "", "reason": _(
+                    "Column %(number)d has an unknown header.") % {"number": position + 1}})
+        for required in ("grant_number", "data_no"):
+            if required not in present:
+                result.errors.append({"row": 1, "column": header_of(required, language), "value": "",
+                                      "reason": _("This column is missing.")})
+
+    def header(self, key: str) -> str:
+        return self.headers.get(key) or header_of(key, self.language)
+
+    def row(self, number: int, cells: list[str]) -> _Row:
+        values = {}
+        for position, key in enumerate(self.keys):
+            if key and key not in PROJECT_INFO:
+                text = cells[position] if position < len(cells) else ""
+                if key == "contact":  # the 2021 sheet's one contact column: an e-mail address, or an address
+                    key = "contact_email" if "@" in text else "contact_address_ja"
+                values[key] = text
+        return _Row(number, values, self)
+
+    def expected(self, record: ManagedData) -> dict[str, str]:
+        return record_values(record, language=self.file_language, portal=self.portal)
+
+    def column_of(self, field_name: str, row: _Row, people: list | None) -> str:
+        """The column that shows a field a service complained about."""
+        if field_name.startswith("people"):
+            match = re.match(r"people\[(\d+)\]\.(\w+)", field_name)
+            if match is None:  # a missing data manager or a nameless person
+                managers = [p for p in people or [] if p["kind"] == "data_manager"]
+                return "creators" if managers or "data_managers" not in self.headers else "data_managers"
+            kind = people[int(match.group(1))]["kind"] if people else "creator"
+            names, numbers = PEOPLE[kind]
+            return numbers if match.group(2) == "erad_researcher_number" else names
+        if field_name in self.headers or field_name not in EDITABLE_FIELDS:
+            return field_name if field_name in EDITABLE_FIELDS else "data_no"
+        if field_name.endswith(("_ja", "_en")):
+            other = field_name[:-2] + ("en" if field_name.endswith("_ja") else "ja")
+            if other in self.headers:
+                return other
+        return field_name
+
+    def report(self, row: _Row, error: ValidationError, people: list | None, skip: set[str]) -> None:
+        """Report what a service refused under the column that shows it (once per column)."""
+        by_field = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        for name, messages in by_field.items():
+            column = self.column_of(name, row, people)
+            if column not in skip:
+                for message in messages:
+                    row.error(column, message)
 
 
-def _service_errors(row: _Row, error: ValidationError | PermissionDenied) -> None:
-    """Report what a service refused under the column it concerns (the data No. when it is the record)."""
-    if isinstance(error, PermissionDenied):
-        row.error("data_no", str(error))
-        return
-    by_field = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    keys = {c.key for c in COLUMNS}
-    for key, messages in by_field.items():
-        column = key if key in keys else "creators" if key == "people" else "data_no"
-        for message in messages:
-            row.error(column, message)
-
-
-def sheet_import(*, user, columns: list[Column | None], rows: list[list[str]], first_row: int, dry_run: bool,
-                 language: str, progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Create or update the records of `rows` (matched by grant number and data No.) as `user`,
-    through the managed-data services. Nothing is saved if any row has a problem, or on a dry run."""
+def sheet_import(*, user, sheet: SheetFile, dry_run: bool, language: str, as_drafts: bool = False,
+                 progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Create or update the records of a sheet (rows matched by grant number and data No.) as `user`,
+    through the managed-data services. Rows equal to what the export writes change nothing (those of
+    records `user` may not change are counted as “not yours”); every changed or new row is checked
+    completely (unless `as_drafts`: drafts may stay incomplete). Nothing is saved if any row has a
+    problem, or on a dry run."""
     result = ImportResult(dry_run=dry_run)
     with translation.override(language):
-        keys = [c.key if c else None for c in columns]
-        for position, column in enumerate(columns):
-            if column is None and any(position < len(r) and r[position] for r in rows):
-                result.errors.append({"row": 1, "column": "", "value": "",
-                                      "reason": _("Column %(number)d has an unknown header.") % {
-                                          "number": position + 1}})
-        for required in ("grant_number", "data_no"):
-            if required not in keys:
-                column = next(c for c in COLUMNS if c.key == required)
-                result.errors.append({"row": 1, "column": header(column, language), "value": "",
-                                      "reason": _("This column is missing.")})
+        columns = _Sheet(sheet.headers, result, language)
         if result.errors:
             return result
-        parsed = [
-            _Row(first_row + i, {k: (r[p] if p < len(r) else "") for p, k in enumerate(keys)
-                                 if k and k not in PROJECT_INFO}, result, language)
-            for i, r in enumerate(rows)
-        ]
-        projects = {p.grant_number: p for p in Project.objects.with_member(user).select_related("program").filter(
-            grant_number__in={row.cells["grant_number"] for row in parsed})}
-        existing = sheet_existing_records(user=user, projects=projects.values())
+        rows = [columns.row(number, cells) for number, cells in sheet.rows]
+        grants = {row.cells.get("grant_number", "").casefold() for row in rows} - {""}
+        projects = {}
+        if grants:
+            matching = reduce(or_, (Q(grant_number__iexact=g) for g in grants))
+            projects = {p.grant_number.casefold(): p for p in
+                        Project.objects.with_member(user).select_related("program").filter(matching)}
+        existing = sheet_existing_records(user=user, grant_numbers=grants)
+        editable = editable_record_ids(user, existing.values())
         try:
             with transaction.atomic(), _no_cyclic_gc():
-                _apply(user, parsed, projects, existing, result, progress)
+                _apply(user, columns, rows, projects, existing, editable, as_drafts, progress)
                 if result.errors or dry_run:
                     raise _Rollback
         except _Rollback:
             pass
         if result.errors:
-            result.created, result.updated, result.unchanged = [], [], 0
+            result.created, result.updated, result.unchanged, result.not_yours = [], [], 0, 0
     return result
 
 
-def _apply(user, parsed: list[_Row], projects: dict, existing: dict, result: ImportResult, progress) -> None:
+def _apply(user, columns: _Sheet, rows: list[_Row], projects: dict, existing: dict, editable: set, as_drafts: bool,
+           progress) -> None:
+    result = columns.result
     seen: dict[tuple, int] = {}
-    new: list[tuple[_Row, ManagedData, list[RecordPerson]]] = []
+    drafts, updates = [], []
     may_create: dict[int, bool] = {}
-    for index, row in enumerate(parsed, 1):
+    for index, row in enumerate(rows, 1):
         if progress and index % 500 == 0:
             progress(index)
-        project = projects.get(row.cells["grant_number"])
-        if project is None:
+        grant, data_no = row.cells.get("grant_number", ""), row.cells.get("data_no", "")
+        if not grant:
+            row.error("grant_number", _("Give the Japan Grant Number: rows are matched to records by it and the "
+                                        "data No."))
+        if not data_no:
+            row.error("data_no", _("Give the data No.: rows are matched to records by it within the project."))
+        if not grant or not data_no:
+            continue
+        key = (grant.casefold(), data_no)
+        if key in seen:
+            row.error("data_no", _("This data No. is also on row %(row)d for the same project.") % {"row": seen[key]})
+            continue
+        seen[key] = row.number
+        record = existing.get(key)
+        if record is not None:
+            expected = columns.expected(record)
+            changed = [k for k, text in row.cells.items() if k in expected and k != "grant_number"
+                       and not _same(text, expected[k])]
+            if not changed:
+                if record.pk in editable:
+                    result.unchanged += 1
+                else:
+                    result.not_yours += 1
+                continue
+            if record.pk not in editable:
+                row.error(changed[0], _("You may not change this record: only its people may, and only while it "
+                                        "is a draft or returned. Leave its row as exported, or remove it."))
+                continue
+            data, people = row.parse(changed, record, record.project)
+            try:
+                managed_data_revise(record=copy.copy(record), data=data, people=people, complete=not as_drafts)
+            except ValidationError as error:
+                columns.report(row, error, people, skip=row.failed)
+                continue
+            if row.failed:
+                continue
+            updates.append((record, data, people))
+            result.updated.append(f"{record.project.grant_number} / {data_no}")
+            continue
+        project = projects.get(grant.casefold())
+        if project is not None and project.pk not in may_create:
+            may_create[project.pk] = can_create_managed_data(user, project)
+        if project is None or not may_create[project.pk]:
             row.error("grant_number", _("No project with this Japan Grant Number is open to you for registering "
                                         "data."))
             continue
-        data_no = row.cells["data_no"]
-        if not data_no:
-            row.error("data_no", _("Give the data No.: rows are matched to records by it within the project."))
+        data, people = row.parse([k for k, text in row.cells.items() if text or k in CODED], None, project)
+        try:  # also when some cells could not be read: every problem of the row is reported at once
+            draft = managed_data_build(project=project, actor=user, data=data, people=people or [],
+                                       complete=not as_drafts, check_unique=False, valid=PARSED)
+        except ValidationError as error:
+            columns.report(row, error, people, skip=row.failed)
             continue
-        if (project.pk, data_no) in seen:
-            row.error("data_no", _("This data No. is also on row %(row)d for the same project.") % {
-                "row": seen[(project.pk, data_no)]})
+        if row.failed:
             continue
-        seen[(project.pk, data_no)] = row.number
-        record = existing.get((project.pk, data_no))
-        parsed_row = row.parse(record, project)
-        if parsed_row is None:
-            continue
-        data, people = parsed_row
-        label = f"{project.grant_number} / {data_no}"
+        drafts.append(draft)
+        result.created.append(f"{project.grant_number} / {data_no}")
+    if not result.errors and not result.dry_run:
         try:
-            if record is None:
-                if project.pk not in may_create:
-                    may_create[project.pk] = can_create_managed_data(user, project)
-                if not may_create[project.pk]:
-                    raise PermissionDenied(_("Only the project's people can register its managed data."))
-                new.append((row, *_new_record(user, project, data, people)))
-                result.created.append(label)
-                continue
-            changed = {k: v for k, v in data.items() if getattr(record, k) != v}
-            current = list(record.people.all())
-            people_changed = _people_key(people) != _people_key(current)
-            if not changed and not people_changed:
-                result.unchanged += 1
-                continue
-            managed_data_update(record_id=record.pk, actor=user, data=changed,
-                                people=_with_carried_details(people, current) if people_changed else None)
-            result.updated.append(label)
-        except (ValidationError, PermissionDenied) as error:
-            _service_errors(row, error)
-    if new and not result.errors and not result.dry_run:
-        try:
-            _save_new(user, new)
+            for record, data, people in updates:
+                managed_data_update(record_id=record.pk, actor=user, data=data, people=people)
+            managed_data_create_many(actor=user, drafts=drafts)
         except IntegrityError:  # someone saved the same data No. meanwhile: the transaction is rolled back
             result.errors.append({"row": 0, "column": "", "value": "", "reason": _(
                 "Someone saved a record with one of these data numbers meanwhile. Nothing was saved; try again.")})
+        except (ValidationError, PermissionDenied) as error:  # changed by someone else since it was read
+            result.errors.append({"row": 0, "column": "", "value": "", "reason": " ".join(
+                error.messages if isinstance(error, ValidationError) else [str(error)])})
     if progress:
-        progress(len(parsed))
+        progress(len(rows))
 
 
-PARSED = {*CODED, *DATES}
-
-
-@cache
-def _field_names(model) -> tuple[str, ...]:
-    return tuple(f.name for f in model._meta.fields)
-
-
-def _new_record(user, project: Project, data: dict, people: list[dict]) -> tuple[ManagedData, list[RecordPerson]]:
-    """A new draft checked as `managed_data_create` checks it, for `_save_new` to save in bulk. The
-    project, institution and creator are set here, and the data No. was checked against the project."""
-    record = ManagedData(project=project, institution_id=project.institution_id, created_by=user,
-                         **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
-    record.set_project_columns(project)
-    # full_clean() without its uniqueness checks (the data No. was checked against the project already),
-    # and without re-checking coded values and dates, which parsing turned into valid ones
-    record.clean_fields(exclude=[f for f in _field_names(ManagedData) if f not in data or f in PARSED])
-    record.clean()
-    rows = []
-    for position, person in enumerate(people):
-        values = {k: person.get(k) or "" for k in PERSON_FIELDS if k != "user"}
-        row = RecordPerson(position=position, **values)
-        try:
-            row.clean_fields(exclude=[f for f in _field_names(RecordPerson) if not values.get(f)])
-        except ValidationError as error:  # report it under the person's name or number column
-            names, numbers = PEOPLE[row.kind]
-            raise ValidationError({numbers if "erad_researcher_number" in error.message_dict else names:
-                                   error.messages}) from None
-        rows.append(row)
-    return record, rows
-
-
-def _save_new(user, new: list) -> None:
-    """Save the new drafts of a file at once, with their people and their history (as
-    `managed_data_create` does one by one)."""
-    records = []
-    for _row, record, _people in new:
-        record.search_text = record.build_search_text()
-        records.append(record)
-    ManagedData.objects.bulk_create(records, batch_size=1000)
-    _history_of_created(records, user)
-    people = []
-    for _row, record, rows in new:
-        for person in rows:
-            person.record = record
-            people.append(person)
-    RecordPerson.objects.bulk_create(people, batch_size=2000)
-
-
-def _history_of_created(records: list[ManagedData], user) -> None:
-    """The “created” history rows of just-inserted records, copied by the database from the rows
-    themselves: the same rows `save()` would have recorded, without a second round of Python work."""
-    history = ManagedData.history.model
-    columns = [f.column for f in history._meta.concrete_fields if not f.name.startswith("history_")]
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    tracked = ", ".join(quote(c) for c in columns)
-    now = timezone.now()
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        for start in range(0, len(records), 1000):
-            ids = [r.pk for r in records[start:start + 1000]]
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({tracked}, history_date, history_change_reason, "
-                f"history_type, history_user_id) SELECT {tracked}, %s, NULL, '+', %s "
-                f"FROM {quote(ManagedData._meta.db_table)} WHERE id IN ({', '.join(['%s'] * len(ids))})",
-                [now, user.pk, *ids],
-            )
-
-
-def sheet_import_file(*, user, content: bytes, filename: str, dry_run: bool, language: str,
+def sheet_import_file(*, user, content: bytes, filename: str, dry_run: bool, language: str, as_drafts: bool = False,
                       progress: Callable[[int], None] | None = None) -> ImportResult:
     with translation.override(language):
         try:
-            columns, rows, first = sheet_read(content=content, filename=filename)
+            sheet = sheet_read(content=content, filename=filename)
         except SheetError as error:
             return ImportResult(dry_run=dry_run, errors=[{"row": 0, "column": "", "value": filename,
                                                           "reason": str(error)}])
-    return sheet_import(user=user, columns=columns, rows=rows, first_row=first, dry_run=dry_run, language=language,
+    return sheet_import(user=user, sheet=sheet, dry_run=dry_run, language=language, as_drafts=as_drafts,
                         progress=progress)
 
 
-def sheet_import_start(*, user, content: bytes, filename: str, dry_run: bool,
-                       language: str) -> ImportResult | SheetImport:
-    """Import a small file at once; queue a large one (over SHEET_SYNC_MAX_ROWS rows) as a job."""
-    try:
-        _columns, rows, _first = sheet_read(content=content, filename=filename)
-    except SheetError:
-        rows = []
-    if len(rows) > settings.SHEET_SYNC_MAX_ROWS:
+def sheet_import_start(*, user, content: bytes, filename: str, dry_run: bool, language: str,
+                       as_drafts: bool = False) -> ImportResult | SheetImport:
+    """Import a small file at once; queue a large one (over SHEET_SYNC_MAX_ROWS rows) as a job. The file
+    is read once here; a job reads it once more, in the worker."""
+    with translation.override(language):
+        try:
+            sheet = sheet_read(content=content, filename=filename)
+        except SheetError as error:
+            return ImportResult(dry_run=dry_run, errors=[{"row": 0, "column": "", "value": filename,
+                                                          "reason": str(error)}])
+    if len(sheet.rows) > settings.SHEET_SYNC_MAX_ROWS:
         return sheet_import_job_create(user=user, content=content, filename=filename, dry_run=dry_run,
-                                       language=language, total_rows=len(rows))
-    return sheet_import_file(user=user, content=content, filename=filename, dry_run=dry_run, language=language)
+                                       language=language, as_drafts=as_drafts, total_rows=len(sheet.rows))
+    return sheet_import(user=user, sheet=sheet, dry_run=dry_run, language=language, as_drafts=as_drafts)
 
 
 # --- background jobs ---------------------------------------------------------------------------------
 
-def sheet_import_job_create(*, user, content: bytes, filename: str, dry_run: bool, language: str,
+JOB_TASK = "metadata.sheet.tasks.sheet_import_job_run"
+
+
+def sheet_import_job_create(*, user, content: bytes, filename: str, dry_run: bool, language: str, as_drafts: bool,
                             total_rows: int) -> SheetImport:
+    """Queue a job. The task is found by its name (registered when the app is ready), so that this
+    module and the task module, which calls `sheet_import_job_run`, do not import each other."""
     job = SheetImport.objects.create(user=user, content=content, filename=filename[:255], dry_run=dry_run,
-                                     language=language, total_rows=total_rows)
-    transaction.on_commit(lambda: sheet_import_job_run_task.delay(job.pk))
+                                     as_drafts=as_drafts, language=language, total_rows=total_rows)
+    transaction.on_commit(lambda: current_app.tasks[JOB_TASK].delay(job.pk))
     return job
 
 
@@ -534,7 +676,8 @@ def sheet_import_job_run(*, job_id: int) -> None:
     reporter = _ProgressReporter(job.pk)
     try:
         result = sheet_import_file(user=job.user, content=bytes(job.content), filename=job.filename,
-                                   dry_run=job.dry_run, language=job.language, progress=reporter)
+                                   dry_run=job.dry_run, language=job.language, as_drafts=job.as_drafts,
+                                   progress=reporter)
     except Exception:  # a time limit or a database failure: say so on the result page, then let Celery log it
         with translation.override(job.language):
             _finish(job, ImportResult(dry_run=job.dry_run, errors=[{

@@ -2,10 +2,9 @@
 
 from celery import shared_task
 
+from .services import sheet_import_job_run as run
+
 
 @shared_task(acks_late=True)
 def sheet_import_job_run(job_id: int) -> None:
-    # The service module enqueues this task, so it is imported when the task runs.
-    from .services import sheet_import_job_run as run
-
     run(job_id=job_id)

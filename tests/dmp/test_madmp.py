@@ -83,14 +83,81 @@ def test_export_import_export_is_identical(templates, validator):
     assert madmp_export(dmp=imported, viewer=imported.project.pi) == first
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (Path(str(settings.SCHEMA_DIR)) /
-                                                         "rda-dmp-common-standard").glob("ex*.json")))
-def test_every_example_of_the_standard_imports(templates, researcher, name, validator):
+EXAMPLES = sorted(str(p.relative_to(standard())) for p in (*standard().glob("ex*.json"),
+                                                            *standard().glob("v1.1-examples/ex*.json")))
+
+
+def _again(document: dict, actor, program) -> DMP:
+    """Import `document` after removing what an earlier import of it made."""
+    grant = document["dmp"]["project"][0]["funding"][0]["grant_id"]["identifier"]
+    project = Project.objects.get(grant_number__iexact=grant)
+    project.managed_data.all().delete()
+    DMP.objects.filter(project=project).delete()
+    Project.objects.filter(pk=project.pk).delete()
+    return madmp_import(data=copy.deepcopy(document), actor=actor, program=program)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_example_of_both_versions_imports_and_round_trips_without_loss(templates, researcher, name,
+                                                                             validator):
     data = json.loads((standard() / name).read_text())
-    dmp = madmp_import(data=data, actor=researcher, program=FundingProgramFactory(), grant_number="JPEXAMPLE1")
+    program = FundingProgramFactory()
+    dmp = madmp_import(data=copy.deepcopy(data), actor=researcher, program=program, grant_number="JPEXAMPLE1")
     assert dmp.project.managed_data.count() == len(data["dmp"]["dataset"])
     assert dmp.display_title == data["dmp"]["title"]
-    assert list(validator.iter_errors(madmp_export(dmp=dmp, viewer=dmp.project.pi))) == []
+    first = madmp_export(dmp=dmp, viewer=dmp.project.pi)
+    assert list(validator.iter_errors(first)) == []
+    for exported, original in zip(first["dmp"]["dataset"], data["dmp"]["dataset"], strict=True):
+        for key in ("personal_data", "sensitive_data", "dataset_id", "description", "security_and_privacy",
+                    "technical_resource", "metadata", "keyword"):
+            assert exported.get(key) == original.get(key), key
+        for dist, source in zip(exported.get("distribution", []), original.get("distribution", []), strict=True):
+            assert (dist.get("format"), dist.get("available_until")) == (source.get("format"),
+                                                                         source.get("available_until"))
+    known = {c["mbox"].lower() for c in first["dmp"]["contributor"]}
+    assert {c["mbox"].lower() for c in data["dmp"].get("contributor", [])} <= known
+    if "description" in (data["dmp"].get("project") or [{}])[0]:
+        assert first["dmp"]["project"][0]["description"] == data["dmp"]["project"][0]["description"]
+    assert madmp_export(dmp=_again(first, researcher, program), viewer=researcher) == first
+
+
+def test_every_demo_dmp_round_trips(validator):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    for dmp in DMP.objects.select_related("project__pi", "project__program"):
+        grant = dmp.project.grant_number
+        # the demo project keeps its DMP's history: import the file as another project's
+        first = json.loads(json.dumps(madmp_export(dmp=dmp, viewer=dmp.project.pi)).replace(grant, f"{grant.upper()}9"))
+        again = madmp_import(data=copy.deepcopy(first), actor=dmp.project.pi, program=dmp.project.program)
+        assert list(validator.iter_errors(first)) == []
+        assert madmp_export(dmp=again, viewer=again.project.pi) == first, grant
+
+
+def test_a_reimport_finds_the_project_whatever_the_case_of_its_grant_number(templates, researcher):
+    data = json.loads((standard() / "ex3-dataset-finished.json").read_text())
+    program = FundingProgramFactory()
+    madmp_import(data=copy.deepcopy(data), actor=researcher, program=program, grant_number="JP21KM0908001")
+    with pytest.raises(ValidationError) as error:
+        madmp_import(data=data, actor=researcher, program=program, grant_number="jp21km0908001")
+    assert "JP21KM0908001 already has a DMP" in str(error.value)
+    assert Project.objects.filter(grant_number__iexact="JP21km0908001").count() == 1
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b"[" * 100_000 + b"]" * 100_000, "nested deeper than 32 levels"),
+    (b'{"dmp": {"title": ' + b"9" * 5000 + b"}}", "more than 30 digits"),
+    (b'{"dmp": NaN}', "not a JSON number"),
+    (b'{"dmp": {"title": "' + b"x" * 2_100_000 + b'"}}', "larger than 2000 kB"),
+])
+def test_uploads_that_would_cost_too_much_are_refused_clearly(client, templates, researcher, body, message):
+    client.force_login(researcher)
+    program = FundingProgramFactory()
+    response = client.post(reverse("madmp:madmp-import") + f"?program={program.pk}&grant_number=JPB1", body,
+                           content_type="application/json")
+    assert response.status_code == 400 and message in response.json()["detail"]
+    page = client.post(reverse("madmp:madmp-upload"), {"file": SimpleUploadedFile("x.json", body),
+                                                        "program": program.pk})
+    assert page.status_code == 200 and message in page.content.decode()
+    assert not DMP.objects.exists()
 
 
 def test_malformed_file_gets_errors_naming_the_json_path(templates, researcher):

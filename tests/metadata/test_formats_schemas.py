@@ -2,12 +2,15 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from lxml import etree
 
 from metadata.formats.datacite import record_to_datacite
 from metadata.formats.jpcoar import record_to_jpcoar, record_to_jpcoar_bytes
 from metadata.formats.oai_dc import record_to_oai_dc
 from metadata.models import ManagedData
+from metadata.presentation import json_ld
+from portal.models import User
 
 pytest.register_assert_rewrite("tests.metadata.oai_fixtures")
 pytest_plugins = ["tests.metadata.oai_fixtures"]
@@ -85,3 +88,48 @@ def test_datacite_uses_the_doi_or_the_landing_page(demo):
     without = records["Robot grasping learning data"]
     element = record_to_datacite(without).find(k + "identifier")
     assert (element.get("identifierType"), element.text) == ("URL", f"{settings.PORTAL_BASE_URL}/data/{without.pk}/")
+
+
+@pytest.mark.schemas
+def test_jpcoar_gives_name_parts_identifier_uris_both_licence_labels_and_the_award_uri(demo, official_schemas):
+    record = next(r for r in _all_demo_records() if r.project.grant_number == "JP24K00366" and r.license)
+    person = record.people.filter(kind="creator").exclude(erad_researcher_number="").first()
+    person.user = User.objects.get(email="researcher@demo.example.ac.jp")
+    person.save()
+    record = next(r for r in _all_demo_records() if r.pk == record.pk)
+    root = record_to_jpcoar(record)
+    assert_valid(official_schemas["jpcoar_2.0"], root)
+    creator = next(c for c in root.findall("jpcoar:creator", J)
+                   if c.find("jpcoar:nameIdentifier", J).text == person.erad_researcher_number)
+    assert creator.find("jpcoar:nameIdentifier", J).get("nameIdentifierURI") == \
+        f"https://nrid.nii.ac.jp/nrid/1000{person.erad_researcher_number}"
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    family = [(e.get(lang), e.text) for e in creator.findall("jpcoar:familyName", J)]
+    given = [(e.get(lang), e.text) for e in creator.findall("jpcoar:givenName", J)]
+    assert (family, given) == ([("ja", "研究"), ("en", "Kenkyu")], [("ja", "花子"), ("en", "Hanako")])
+    licence = [(e.get(lang), e.text) for e in root.findall("dc:rights", J)
+               if e.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource")]
+    assert [language for language, _text in licence] == ["ja", "en"]
+    award = root.find("jpcoar:fundingReference/jpcoar:awardNumber", J)
+    assert award.get("awardURI") == "https://kaken.nii.ac.jp/grant/KAKENHI-PROJECT-24K00366/"
+
+
+def test_json_ld_has_funding_other_title_keywords_identified_creators_and_a_long_enough_description(demo):
+    record = next(r for r in _all_demo_records() if r.title_en == "Scalp EEG during BMI operation")
+    record.formats = ["application/x-edf"]
+    record.data_access = True
+    with translation.override("en"):
+        doc = json_ld(record)
+    grant = doc["funding"][0]
+    assert (grant["@type"], grant["identifier"]) == ("MonetaryGrant", "JPMJMS2011")
+    assert grant["funder"]["name"] and grant["funder"]["identifier"]
+    assert doc["alternateName"] == record.title_ja != doc["name"]
+    assert "Life Science" in doc["keywords"]
+    assert all(c.get("identifier") for c in doc["creator"])
+    assert doc["distribution"][0]["encodingFormat"] == ["application/x-edf"]
+    assert 50 <= len(doc["description"]) <= 5000
+    record.description_en, record.description_ja = "Short.", ""
+    with translation.override("en"):
+        composed = json_ld(record)["description"]
+    assert 50 <= len(composed) and composed.startswith("Short. Scalp EEG during BMI operation.")
+    assert "JPMJMS2011" in composed

@@ -64,7 +64,7 @@ def test_malformed_elements_are_rejected_even_in_a_draft(field, value):
 def test_bad_erad_number_of_a_creator_is_rejected():
     with pytest.raises(ValidationError) as error:
         make_record(people=[{"kind": "creator", "name_en": "A", "erad_researcher_number": "123"}])
-    assert "erad_researcher_number" in error.value.message_dict
+    assert "people[0].erad_researcher_number" in error.value.message_dict  # which person, which field
 
 
 def test_data_number_is_unique_within_a_project_only():
