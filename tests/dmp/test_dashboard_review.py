@@ -194,8 +194,9 @@ def test_query_count_is_the_same_at_10_and_10_000_dmps(client, templates, instit
                    template=template, pi=pi)
     client.force_login(reviewer)
     # session, user, permission, 3 figures (by department, approvals by department, approvals overall),
-    # the departments' names, the funder choices, the navigation's roles (the CSV renders neither)
-    with django_assert_num_queries(9):
+    # the departments' names, the funder choices, the navigation's roles and the unread-notification count
+    # (the CSV renders neither)
+    with django_assert_num_queries(10):
         response = client.get(DASHBOARD)
     assert response.context["tables"][0].footer["count"] == size
     assert "All funders" in response.content.decode()

@@ -13,7 +13,8 @@ from .factories import complete, make_dmp
 
 pytestmark = pytest.mark.django_db
 
-URLS = [reverse("dmp:dmp-list"), reverse("dmp:dmp-review-queue"), reverse("dmp:dmp-api-list")]
+# The queue with every state (`?status=`), so that it has more than a page of rows too.
+URLS = [reverse("dmp:dmp-list"), reverse("dmp:dmp-review-queue") + "?status=", reverse("dmp:dmp-api-list")]
 
 
 def _grow(n, institution, reviewer, department=None):

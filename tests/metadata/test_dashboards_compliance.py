@@ -76,6 +76,7 @@ def test_compliance_query_count_does_not_grow_with_records_or_projects(client, d
     bulk_records(projects, size)
     client.force_login(pi)
     # session, user, 3 totals (states by access right, closed without a reason, embargoes past due: each
-    # from its own narrow index), count and page of projects, funder choices, the navigation's roles
-    with django_assert_num_queries(9):
+    # from its own narrow index), count and page of projects, funder choices, the navigation's roles, the
+    # unread-notification count
+    with django_assert_num_queries(10):
         assert client.get(COMPLIANCE).status_code == 200

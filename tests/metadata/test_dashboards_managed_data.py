@@ -105,10 +105,10 @@ def test_institution_dashboard_and_drilldown_query_counts_do_not_grow(client, dj
     bulk_records([project], size)
     client.force_login(user_with_role(Role.INSTITUTION_ADMIN, institution=project.institution))
     url = reverse("dashboards:institution", args=[project.institution_id])
-    # session, user, institution, role check, figures (2), policy, form, the navigation's roles
-    with django_assert_num_queries(9):
+    # session, user, institution, role check, figures (2), policy, form, the navigation's roles, unread count
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(7):  # session, user, institution, role check, count, page, navigation roles
+    with django_assert_num_queries(8):  # session, user, institution, role check, count, page, roles, unread
         assert client.get(reverse("dashboards:records"), {"scope": f"institution:{project.institution_id}",
                                                           "access": "open"}).status_code == 200
 
@@ -201,8 +201,8 @@ def test_funder_dashboard_query_count_does_not_grow(client, django_assert_num_qu
     bulk_records(projects, size)
     client.force_login(user_with_role(Role.FUNDER_OFFICER, funder=projects[0].program.funder))
     url = reverse("dashboards:funder", args=["JST"])
-    # session, user, funder, role check, grouping, names, embargo ends, the navigation's roles
-    with django_assert_num_queries(8):
+    # session, user, funder, role check, grouping, names, embargo ends, the navigation's roles, unread count
+    with django_assert_num_queries(9):
         assert client.get(url, {"by": "program"}).status_code == 200
 
 
