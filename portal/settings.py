@@ -117,6 +117,7 @@ DATA_FILES_S3 = {
     "file_overwrite": False,
     "default_acl": None,
     "addressing_style": env("DATA_FILES_S3_ADDRESSING_STYLE", default="path"),
+    "signature_version": "s3v4",
 }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

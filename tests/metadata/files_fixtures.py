@@ -43,7 +43,8 @@ def start_s3_server():
 
 def s3_options(endpoint: str, bucket: str) -> dict:
     return {"bucket_name": bucket, "endpoint_url": endpoint, **S3_CREDENTIALS, "querystring_expire": 60,
-            "file_overwrite": False, "default_acl": None, "addressing_style": "path"}
+            "file_overwrite": False, "default_acl": None, "addressing_style": "path",
+            "signature_version": "s3v4"}
 
 
 def create_bucket(endpoint: str, bucket: str) -> None:
