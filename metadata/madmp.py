@@ -22,6 +22,7 @@ from dmp.services import dmp_create, project_create
 from dmp.validators import clean_answer
 from portal.models import Role, RoleAssignment, User
 
+from .files.selectors import record_files
 from .models import RecordPerson
 from .services import managed_data_create
 from .validators import SIZE_RE
@@ -146,7 +147,7 @@ def madmp_export(*, dmp: DMP) -> dict:
             }],
         }],
         "dataset": [_dataset(record, dmp, language) for record in
-                    project.managed_data.prefetch_related("people").order_by("data_no", "pk")],
+                    project.managed_data.prefetch_related("people", "files").order_by("data_no", "pk")],
     }
     if answers.get("description"):
         body["description"] = answers["description"]
@@ -194,6 +195,11 @@ def _dataset(record, dmp: DMP, language: str) -> dict:
         if record.license in LICENSE_URL:
             distribution["license"] = [{"license_ref": LICENSE_URL[record.license], "start_date": start.isoformat()}]
         data["distribution"] = [distribution]
+    for file in record_files(record):  # download_url only for viewers who get the data
+        data.setdefault("distribution", []).append({
+            "title": file.name, "byte_size": file.size, "format": [file.media_type],
+            "data_access": DATA_ACCESS[record.access_right] if record.access_right else "closed",
+            **({"download_url": file.download_url} if file.download_url else {})})
     return data
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from portal.i18n import pick
 
+from .files.selectors import record_files
 from .models import ManagedData, RecordPerson
 from .validators import doi_from
 from .vocabularies import LICENSE_URL, AccessRight, Status
@@ -74,6 +75,10 @@ def json_ld(record: ManagedData) -> dict:
         doc["datePublished"] = record.issued_date.isoformat()
     if record.repository_url and record.data_access:
         doc["distribution"] = [{"@type": "DataDownload", "contentUrl": record.repository_url}]
+    for file in record_files(record):  # contentUrl only for viewers who get the data
+        doc.setdefault("distribution", []).append({
+            "@type": "DataDownload", "name": file.name, "encodingFormat": file.media_type,
+            "contentSize": file.extent, **({"contentUrl": file.download_url} if file.download_url else {})})
     return doc
 
 

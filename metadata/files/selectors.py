@@ -17,6 +17,11 @@ class FileEntry:
     media_type: str
     download_url: str  # empty unless the viewer gets the data
 
+    @property
+    def extent(self) -> str:
+        """The exact size as the exits write it (JPCOAR extent, DataCite size)."""
+        return f"{self.size} bytes"
+
 
 def record_files(record) -> list[FileEntry]:
     """The files of `record` as its viewer gets them. Reads `record.files.all()`, so lists prefetch "files"."""

@@ -6,6 +6,7 @@ loaded (see `metadata.oai.selectors.oai_queryset`); otherwise they are fetched a
 
 from lxml import etree
 
+from ..files.selectors import record_files
 from ..models import RecordPerson
 from ..vocabularies import ACCESS_RIGHT_URI, DATA_TYPE_URI, LICENSE_URL, AccessRight, DataManagerType
 from .common import (
@@ -139,8 +140,16 @@ def record_to_jpcoar_markup(record) -> str:
     for lang, name in bilingual(project, "name"):
         w.element("jpcoar:awardTitle", name, lang=lang)
     w.end("jpcoar:fundingReference")
-    # 12
-    if record.file_size:
+    # 12 and the files themselves (their URIs only where the viewer gets the data)
+    files = record_files(record)
+    for file in files:
+        w.start("jpcoar:file")
+        if file.download_url:
+            w.element("jpcoar:URI", file.download_url, {"objectType": "dataset", "label": file.name})
+        w.element("jpcoar:mimeType", file.media_type)
+        w.element("jpcoar:extent", file.extent)
+        w.end("jpcoar:file")
+    if record.file_size and not files:
         w.start("jpcoar:file")
         w.element("jpcoar:extent", record.file_size)
         w.end("jpcoar:file")

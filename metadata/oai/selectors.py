@@ -10,6 +10,7 @@ harvest already passed gets a datestamp after the harvest began, so the next inc
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Min, Prefetch, Q
 
 from dmp.models import Project
@@ -35,8 +36,9 @@ def oai_queryset(*, with_people: bool):
     each instead of one per record keeps a page fast."""
     records = ManagedData.objects.public().defer(*UNUSED).prefetch_related(
         "institution", Prefetch("project", queryset=Project.objects.select_related("program__funder")))
-    if with_people:
-        records = records.prefetch_related(Prefetch("people", queryset=RecordPerson.objects.order_by("position", "pk")))
+    if with_people:  # the formats: harvesters get the data (file URLs) as anonymous visitors do
+        records = records.with_data_access(AnonymousUser()).prefetch_related(
+            Prefetch("people", queryset=RecordPerson.objects.order_by("position", "pk")), "files")
     return records
 
 
