@@ -7,6 +7,7 @@ the bytes arrive; a process that did not see every byte (a restart, another work
 when it completes."""
 
 import hashlib
+import os
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -207,6 +208,9 @@ def _append_local(upload: Upload, stream, length: int, digests: _Digests | None)
             if digests:
                 digests.update(data)
         f.truncate()
+        if upload.offset == upload.length:  # on disk before the upload is reported complete
+            f.flush()
+            os.fsync(f.fileno())
 
 
 def _append_s3(upload: Upload, stream, length: int, digests: _Digests | None) -> None:
@@ -243,16 +247,15 @@ def upload_finish(*, upload: Upload) -> DataFile:
         digests = _digests.pop(str(upload.pk), None)
     if digests is None or digests.offset != upload.length:
         digests = _Digests(0, hashlib.sha256(), hashlib.md5(usedforsecurity=False))
-        with data_file_storage.open(upload.key, "rb") as f:
-            while data := f.read(BLOCK):
-                digests.update(data)
+        for data in stored_blocks(upload.key):
+            digests.update(data)
     sha256, md5 = digests.sha256.hexdigest(), digests.md5.hexdigest()
     if upload.declared_sha256 and upload.declared_sha256 != sha256:
         data_file_storage.delete(upload.key)
         upload.delete()
         raise ChecksumMismatch(upload.declared_sha256, sha256)
-    with data_file_storage.open(upload.key, "rb") as f:
-        media_type = magic.from_buffer(f.read(SNIFF_BYTES), mime=True) if upload.length else "application/x-empty"
+    head = b"".join(stored_blocks(upload.key, SNIFF_BYTES)) if upload.length else b""
+    media_type = magic.from_buffer(head, mime=True) if head else "application/x-empty"
     try:
         with transaction.atomic():
             data_file = DataFile.objects.create(
@@ -265,6 +268,21 @@ def upload_finish(*, upload: Upload) -> DataFile:
         raise UploadRefused(_("The record already has a file named “%(name)s”.") % {"name": upload.name},
                             status=409) from None
     return data_file
+
+
+def stored_blocks(key: str, limit: int | None = None):
+    """The stored bytes of `key` (the first `limit` of them), a block at a time. On S3 a streamed (ranged)
+    GET: django-storages' S3File would first copy the whole object."""
+    if is_object_storage():
+        extra = {"Range": f"bytes=0-{limit - 1}"} if limit else {}
+        body = _s3_client().get_object(Bucket=data_file_storage.bucket_name, Key=_s3_key(key), **extra)["Body"]
+        yield from body.iter_chunks(BLOCK)
+        return
+    with data_file_storage.open(key, "rb") as f:
+        remaining = limit or float("inf")
+        while remaining > 0 and (data := f.read(int(min(BLOCK, remaining)))):
+            remaining -= len(data)
+            yield data
 
 
 def upload_abort(*, upload: Upload, actor) -> None:

@@ -31,11 +31,11 @@ def start_s3_server():
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(300):  # it loads for a few seconds on a busy machine
         try:
-            requests.get(endpoint, timeout=1)
+            requests.get(endpoint, timeout=5)
             return process, endpoint
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("the S3 server (moto) did not start")
