@@ -132,6 +132,8 @@ STORAGES = {
 # Size caps, checked before an upload starts (bytes): one file, and all files of one project together.
 DATA_FILES_MAX_FILE_SIZE = env.int("DATA_FILES_MAX_FILE_SIZE", default=50 * 1024**3)
 DATA_FILES_MAX_PROJECT_SIZE = env.int("DATA_FILES_MAX_PROJECT_SIZE", default=500 * 1024**3)
+# Unfinished uploads are discarded after this many hours (tus Upload-Expires; they hold the project's quota).
+DATA_FILES_UPLOAD_EXPIRY_HOURS = env.int("DATA_FILES_UPLOAD_EXPIRY_HOURS", default=7 * 24)
 # S3 multipart part size for resumable uploads (at least 5 MiB; the browser sends chunks of a multiple of it).
 DATA_FILES_PART_SIZE = env.int("DATA_FILES_PART_SIZE", default=8 * 1024**2)
 
@@ -176,6 +178,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "lift-embargoes": {"task": "metadata.tasks.lift_embargoes", "schedule": crontab(minute=5, hour=0)},
+    "data-files-expire-uploads": {"task": "metadata.files.tasks.uploads_expire",
+                                  "schedule": crontab(minute=35, hour=3)},
 }
 
 REST_FRAMEWORK = {

@@ -1,5 +1,5 @@
 """The files API: the list of a record's files (by the access rule) and the tus 1.0 resumable-upload
-endpoint (core protocol with the creation and termination extensions; https://tus.io/protocols/resumable-upload).
+endpoint (core protocol with the creation, termination and expiration extensions; https://tus.io/protocols/resumable-upload).
 
     POST   /api/v1/managed-data/{id}/uploads/   Upload-Length, Upload-Metadata (filename, sha256) → 201 Location
     HEAD   /api/v1/uploads/{uuid}/               → Upload-Offset, Upload-Length
@@ -9,11 +9,13 @@ endpoint (core protocol with the creation and termination extensions; https://tu
 
 import base64
 import binascii
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -104,6 +106,11 @@ def _int_header(request, name: str) -> int:
     return int(value)
 
 
+def _expires(upload: Upload) -> str:
+    expires = upload.created_at + datetime.timedelta(hours=settings.DATA_FILES_UPLOAD_EXPIRY_HOURS)
+    return http_date(expires.timestamp())
+
+
 def _tus_response(status: int, headers: dict | None = None, detail: str = "") -> Response:
     response = Response({"detail": detail} if detail else None, status=status)
     for key, value in {**TUS_HEADERS, **(headers or {})}.items():
@@ -131,7 +138,7 @@ class TusMixin:
                                 % {"version": TUS_VERSION}, status=412)
 
     def options(self, request, *args, **kwargs):
-        return _tus_response(204, {"Tus-Version": TUS_VERSION, "Tus-Extension": "creation,termination",
+        return _tus_response(204, {"Tus-Version": TUS_VERSION, "Tus-Extension": "creation,termination,expiration",
                                    "Tus-Max-Size": str(settings.DATA_FILES_MAX_FILE_SIZE)})
 
 
@@ -145,7 +152,7 @@ class UploadCreateView(TusMixin, APIView):
                               length=_int_header(request, "Upload-Length"),
                               declared_sha256=metadata.get("sha256", ""))
         return _tus_response(201, {"Location": request.build_absolute_uri(
-            reverse("files:api-upload", args=[upload.pk]))})
+            reverse("files:api-upload", args=[upload.pk])), "Upload-Expires": _expires(upload)})
 
 
 class UploadView(TusMixin, APIView):
@@ -157,7 +164,7 @@ class UploadView(TusMixin, APIView):
     def head(self, request, upload_id):
         upload = self.get_upload(upload_id)
         return _tus_response(200, {"Upload-Offset": str(upload.offset), "Upload-Length": str(upload.length),
-                                   "Cache-Control": "no-store"})
+                                   "Upload-Expires": _expires(upload), "Cache-Control": "no-store"})
 
     @extend_schema(request=None, responses={204: None}, summary="Send bytes of a resumable upload")
     def patch(self, request, upload_id):
@@ -170,7 +177,7 @@ class UploadView(TusMixin, APIView):
             return _tus_response(204, {"Upload-Offset": str(result.size),
                                        "Content-Location": request.build_absolute_uri(
                                            reverse("files:api-files-list", args=[result.record_id]))})
-        return _tus_response(204, {"Upload-Offset": str(result.offset)})
+        return _tus_response(204, {"Upload-Offset": str(result.offset), "Upload-Expires": _expires(result)})
 
     @extend_schema(request=None, responses={204: None}, summary="Discard a resumable upload")
     def delete(self, request, upload_id):

@@ -6,6 +6,7 @@ upload is written in place at its offset; on S3 it is an S3 multipart upload who
 the bytes arrive; a process that did not see every byte (a restart, another worker) reads the file back once
 when it completes."""
 
+import datetime
 import hashlib
 import os
 import threading
@@ -18,15 +19,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metadata.models import ManagedData
 
 from .models import DataFile, Download, Upload, data_file_key
 from .permissions import can_change_files
-from .storage import data_file_storage, is_object_storage
+from .storage import BLOCK, data_file_storage, is_object_storage, s3_client, s3_key, stored_blocks
 
-BLOCK = 1024 * 1024
 SNIFF_BYTES = 64 * 1024  # what libmagic reads to tell the media type
 
 
@@ -116,14 +117,6 @@ def _check_can_change(actor, record: ManagedData) -> None:
         raise PermissionDenied(_("Only the record's people can change its files."))
 
 
-def _s3_client():
-    return data_file_storage.connection.meta.client
-
-
-def _s3_key(key: str) -> str:
-    return data_file_storage._normalize_name(key)
-
-
 @transaction.atomic
 def upload_start(*, record_id: int, actor, name: str, length: int, declared_sha256: str = "") -> Upload:
     """Check everything that can be checked before a byte is sent (permission, name, per-file and
@@ -139,8 +132,8 @@ def upload_start(*, record_id: int, actor, name: str, length: int, declared_sha2
     upload = Upload(record=record, name=name, length=length, declared_sha256=declared_sha256, created_by=actor)
     upload.key = data_file_key(upload)
     if is_object_storage():
-        upload.multipart_id = _s3_client().create_multipart_upload(
-            Bucket=data_file_storage.bucket_name, Key=_s3_key(upload.key))["UploadId"]
+        upload.multipart_id = s3_client().create_multipart_upload(
+            Bucket=data_file_storage.bucket_name, Key=s3_key(upload.key))["UploadId"]
     else:
         data_file_storage.save(upload.key, _EmptyFile())
     upload.save()
@@ -229,7 +222,7 @@ def _append_s3(upload: Upload, stream, length: int, digests: _Digests | None) ->
 
 def _send_part(upload: Upload, part: bytearray, digests: _Digests | None) -> None:
     number = len(upload.parts) + 1
-    answer = _s3_client().upload_part(Bucket=data_file_storage.bucket_name, Key=_s3_key(upload.key),
+    answer = s3_client().upload_part(Bucket=data_file_storage.bucket_name, Key=s3_key(upload.key),
                                       UploadId=upload.multipart_id, PartNumber=number, Body=bytes(part))
     upload.parts = [*upload.parts, {"PartNumber": number, "ETag": answer["ETag"], "Size": len(part)}]
     upload.offset += len(part)
@@ -240,8 +233,8 @@ def _send_part(upload: Upload, part: bytearray, digests: _Digests | None) -> Non
 def upload_finish(*, upload: Upload) -> DataFile:
     """Close the upload on the storage, check the declared checksum, detect the media type, keep the file."""
     if is_object_storage():
-        _s3_client().complete_multipart_upload(
-            Bucket=data_file_storage.bucket_name, Key=_s3_key(upload.key), UploadId=upload.multipart_id,
+        s3_client().complete_multipart_upload(
+            Bucket=data_file_storage.bucket_name, Key=s3_key(upload.key), UploadId=upload.multipart_id,
             MultipartUpload={"Parts": [{"PartNumber": p["PartNumber"], "ETag": p["ETag"]} for p in upload.parts]})
     with _digests_lock:
         digests = _digests.pop(str(upload.pk), None)
@@ -270,27 +263,26 @@ def upload_finish(*, upload: Upload) -> DataFile:
     return data_file
 
 
-def stored_blocks(key: str, limit: int | None = None):
-    """The stored bytes of `key` (the first `limit` of them), a block at a time. On S3 a streamed (ranged)
-    GET: django-storages' S3File would first copy the whole object."""
-    if is_object_storage():
-        extra = {"Range": f"bytes=0-{limit - 1}"} if limit else {}
-        body = _s3_client().get_object(Bucket=data_file_storage.bucket_name, Key=_s3_key(key), **extra)["Body"]
-        yield from body.iter_chunks(BLOCK)
-        return
-    with data_file_storage.open(key, "rb") as f:
-        remaining = limit or float("inf")
-        while remaining > 0 and (data := f.read(int(min(BLOCK, remaining)))):
-            remaining -= len(data)
-            yield data
-
-
 def upload_abort(*, upload: Upload, actor) -> None:
     """Discard an upload in progress (tus termination) and whatever it had stored."""
     if upload.created_by_id != actor.pk and not can_change_files(actor, upload.record):
         raise PermissionDenied(_("This upload belongs to someone else."))
+    _discard(upload)
+
+
+def uploads_expire(*, now=None) -> int:
+    """Discard uploads left unfinished for DATA_FILES_UPLOAD_EXPIRY_HOURS (they hold the project's quota);
+    the number discarded. Run daily by beat (metadata.files.tasks.uploads_expire)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.DATA_FILES_UPLOAD_EXPIRY_HOURS)
+    stale = list(Upload.objects.filter(created_at__lt=cutoff))
+    for upload in stale:
+        _discard(upload)
+    return len(stale)
+
+
+def _discard(upload: Upload) -> None:
     if is_object_storage():
-        _s3_client().abort_multipart_upload(Bucket=data_file_storage.bucket_name, Key=_s3_key(upload.key),
+        s3_client().abort_multipart_upload(Bucket=data_file_storage.bucket_name, Key=s3_key(upload.key),
                                             UploadId=upload.multipart_id)
     else:
         data_file_storage.delete(upload.key)

@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 from metadata.models import ManagedData
 
 from .models import DataFile
-from .services import BLOCK, UploadRefused, data_file_delete, download_log
-from .storage import data_file_storage, is_object_storage
+from .services import UploadRefused, data_file_delete, download_log
+from .storage import BLOCK, data_file_storage, is_object_storage
 
 RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 

@@ -2,12 +2,15 @@
 declared checksum, frozen published records, names, offsets, the tus handshake, content-detected types."""
 
 import base64
+import datetime
 import hashlib
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from metadata.files.models import DataFile, Upload
+from metadata.files.services import uploads_expire
 from metadata.files.storage import data_file_storage
 from metadata.services import managed_data_transition
 from portal.models import Role
@@ -148,3 +151,16 @@ def test_an_abandoned_upload_can_be_discarded(owner, record):
     assert owner.delete(created["Location"], **TUS).status_code == 204
     assert not Upload.objects.exists()
     assert data_file_storage.listdir(f"records/{record.pk}") == ([], [])
+
+
+def test_an_unfinished_upload_expires_and_frees_the_project_s_quota(owner, record, settings):
+    settings.DATA_FILES_MAX_PROJECT_SIZE = 100
+    created = start(owner, record, 100, filename="left.bin")
+    assert "Upload-Expires" in created
+    patch(owner, created["Location"], b"x" * 40)
+    assert start(owner, record, 10, filename="next.bin").status_code == 413
+    expiry = datetime.timedelta(hours=settings.DATA_FILES_UPLOAD_EXPIRY_HOURS)
+    assert uploads_expire(now=timezone.now() + expiry - datetime.timedelta(hours=1)) == 0
+    assert uploads_expire(now=timezone.now() + expiry + datetime.timedelta(hours=1)) == 1
+    assert data_file_storage.listdir(f"records/{record.pk}") == ([], [])
+    assert start(owner, record, 10, filename="next.bin").status_code == 201
