@@ -68,6 +68,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.roles",
+                "portal.context_processors.notifications",
+                "portal.context_processors.site",
             ],
         },
     },
@@ -207,7 +209,22 @@ SPECTACULAR_SETTINGS = {
 SCHEMA_DIR = env.path("SCHEMA_DIR", default=(BASE_DIR.parent / "shared" / "schemas").resolve())
 
 # Public base URL of the portal, used in identifiers and landing links that leave the portal.
+# Filter selects offer "All" (すべて) rather than a row of dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# The look of the deployment: the operating institution and its links in the footer, the logo and favicon
+# (static paths or absolute URLs). Links left empty are not shown.
+PORTAL_SITE = {
+    "institution_ja": env("PORTAL_INSTITUTION_JA", default=""),
+    "institution_en": env("PORTAL_INSTITUTION_EN", default=""),
+    "contact_url": env("PORTAL_CONTACT_URL", default=""),
+    "terms_url": env("PORTAL_TERMS_URL", default=""),
+    "privacy_url": env("PORTAL_PRIVACY_URL", default=""),
+    "logo": env("PORTAL_LOGO", default="img/logo.svg"),
+    "favicon": env("PORTAL_FAVICON", default="img/favicon.svg"),
+}
 
 # OAI-PMH provider (/oai): how the repository names itself to harvesters, and how it pages.
 OAI_REPOSITORY_NAME = env("OAI_REPOSITORY_NAME", default="Research-data portal / 研究データポータル")
