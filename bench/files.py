@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._server import ROOT, django_setup, rss_mb, start_server  # noqa: E402
 
 MB = 1024 * 1024
-CHUNK = 256 * MB  # one PATCH per chunk, as a tus client sends them
+CHUNK = 64 * MB  # one PATCH per chunk, as a tus client sends them
 
 
 def dd_write_mb_per_s(directory: Path, mb: int) -> float:
@@ -132,7 +132,9 @@ def start_s3() -> tuple[subprocess.Popen, str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=int, default=2048)
-    size = parser.parse_args().mb // 4 * 4 * MB  # whole 4 MB blocks
+    parser.add_argument("--storage", choices=["local", "s3", "both"], default="both")
+    args = parser.parse_args()
+    size = args.mb // 4 * 4 * MB  # whole 4 MB blocks
     work = ROOT / "bench" / "out" / f"files-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     django_setup()
@@ -158,11 +160,13 @@ def main() -> None:
     }
     try:
         for kind, env in environments.items():
+            if args.storage not in (kind, "both"):
+                continue
             s3 = None
             if kind == "s3":
                 s3, env["DATA_FILES_S3_ENDPOINT_URL"] = start_s3()
             os.environ.update(env)
-            server, base = start_server(workers=1)
+            server, base = start_server(workers=1, timeout=600)  # the last PATCH completes the S3 upload
             try:
                 record = make_record(status="draft")
                 token = Token.objects.create(user=record.project.pi).key

@@ -164,3 +164,12 @@ def test_an_unfinished_upload_expires_and_frees_the_project_s_quota(owner, recor
     assert uploads_expire(now=timezone.now() + expiry + datetime.timedelta(hours=1)) == 1
     assert data_file_storage.listdir(f"records/{record.pk}") == ([], [])
     assert start(owner, record, 10, filename="next.bin").status_code == 201
+
+
+def test_the_record_s_people_delete_a_draft_s_file_from_its_page(owner, record, django_capture_on_commit_callbacks):
+    data_file = add_file(record, record.project.pi)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner.post(reverse("files:delete", args=[record.pk, data_file.pk]), follow=True)
+    assert "measurements.csv" in response.content.decode()  # the message names the deleted file
+    assert not DataFile.objects.exists()
+    assert data_file_storage.listdir(f"records/{record.pk}") == ([], [])
