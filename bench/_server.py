@@ -26,7 +26,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workers: int = 1) -> tuple[subprocess.Popen, str]:
+def start_server(workers: int = 1, timeout: int = 120) -> tuple[subprocess.Popen, str]:
     """gunicorn serving the portal on a free port, on the same database, with persistent connections."""
     port = free_port()
     url = os.environ["DATABASE_URL"]
@@ -34,7 +34,7 @@ def start_server(workers: int = 1) -> tuple[subprocess.Popen, str]:
            "DATABASE_URL": url + ("&" if "?" in url else "?") + "conn_max_age=600"}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "120", "--log-level", "warning"],
+         "--timeout", str(timeout), "--log-level", "warning"],
         cwd=ROOT, env=env,
     )
     base = f"http://127.0.0.1:{port}"

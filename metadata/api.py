@@ -41,7 +41,8 @@ class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         queryset = (
             ManagedData.objects.visible_to(user).with_data_access(user)
             .select_related("project", "institution")
-            .prefetch_related(Prefetch("people", queryset=RecordPerson.objects.order_by("kind", "position", "pk")))
+            .prefetch_related(Prefetch("people", queryset=RecordPerson.objects.order_by("kind", "position", "pk")),
+                              "files")
             .order_by("-datestamp", "-pk")
         )
         if self.action == "list" and not self.request.query_params.get("status"):

@@ -33,6 +33,7 @@ from dmp.services import dmp_create, project_create
 from dmp.validators import clean_answer
 from portal.models import Role, RoleAssignment, User
 
+from .files.selectors import record_files
 from .models import ManagedData, RecordPerson
 from .permissions import record_links
 from .services import managed_data_create
@@ -211,7 +212,7 @@ def madmp_export(*, dmp: DMP, viewer) -> dict:
     }
     kept = dmp.madmp_extension or {}
     for record in (ManagedData.objects.visible_to(viewer).with_data_access(viewer).filter(project=project)
-                   .prefetch_related("people").order_by("data_no", "pk")):
+                   .prefetch_related("people", "files").order_by("data_no", "pk")):
         body["dataset"].append(_merge(_dataset(record, dmp, language), kept.get("dataset", {}).get(record.data_no)))
     if answers.get("description"):
         body["description"] = answers["description"]
@@ -263,6 +264,11 @@ def _dataset(record, dmp: DMP, language: str) -> dict:
         if record.available_until:
             distribution["available_until"] = record.available_until.isoformat()
         data["distribution"] = [distribution]
+    for file in record_files(record):  # download_url only for viewers who get the data
+        data.setdefault("distribution", []).append({
+            "title": file.name, "byte_size": file.size, "format": [file.media_type],
+            "data_access": DATA_ACCESS[record.access_right] if record.access_right else "closed",
+            **({"download_url": file.download_url} if file.download_url else {})})
     return data
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from portal.i18n import pick
 
+from .files.selectors import record_files
 from .formats.common import award_url, erad_researcher_url, labels
 from .models import ManagedData, RecordPerson
 from .permissions import record_links
@@ -124,6 +125,10 @@ def json_ld(record: ManagedData) -> dict:
     if links.data_url:
         doc["distribution"] = [{"@type": "DataDownload", "contentUrl": links.data_url,
                                 **({"encodingFormat": record.formats} if record.formats else {})}]
+    for file in record_files(record):  # contentUrl only for viewers who get the data
+        doc.setdefault("distribution", []).append({
+            "@type": "DataDownload", "name": file.name, "encodingFormat": file.media_type,
+            "contentSize": file.extent, **({"contentUrl": file.download_url} if file.download_url else {})})
     return doc
 
 

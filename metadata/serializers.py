@@ -1,9 +1,12 @@
+from dataclasses import asdict
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dmp.models import Project
 from portal.validators import normalize_orcid
 
+from .files.selectors import record_files
 from .models import ManagedData, RecordPerson
 from .permissions import record_links
 from .services import EDITABLE_FIELDS
@@ -31,16 +34,22 @@ class ManagedDataSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="metadata:api-managed-data-detail")
     research_field_resolved = serializers.CharField(source="effective_research_field", read_only=True)
     missing = serializers.SerializerMethodField(help_text=_("Elements still missing for submission."))
+    files = serializers.SerializerMethodField(help_text=_("The record's files; `download_url` only for those who "
+                                                          "may get the data."))
 
     class Meta:
         model = ManagedData
         fields = ["id", "url", "project", "institution", *EDITABLE_FIELDS, "research_field_resolved", "people",
-                  "status", "doi", "datestamp", "published_at", "updated_at", "version", "version_of", "missing"]
+                  "status", "doi", "datestamp", "published_at", "updated_at", "version", "version_of", "missing",
+                  "files"]
         read_only_fields = ["institution", "status", "doi", "datestamp", "published_at", "updated_at", "version",
                             "version_of"]
 
     def get_missing(self, record) -> dict:
         return record.completeness_errors() if record.status in ManagedData.EDITABLE else {}
+
+    def get_files(self, record) -> list[dict]:
+        return [asdict(entry) for entry in record_files(record)]
 
     def to_representation(self, record):
         data = super().to_representation(record)

@@ -4,6 +4,7 @@ embedded default: a SQLite file in the checkout, Celery tasks run in-process, e-
 from pathlib import Path
 
 import environ
+from botocore.config import Config as BotoConfig
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,7 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # object storage with DATA_FILES_STORAGE=s3 and the bucket, endpoint, region and credentials below.
 DATA_FILES_STORAGE = env("DATA_FILES_STORAGE", default="local")
 DATA_FILES_ROOT = env.path("DATA_FILES_ROOT", default=BASE_DIR / "var" / "files")
+DATA_FILES_S3_ADDRESSING_STYLE = env("DATA_FILES_S3_ADDRESSING_STYLE", default="path")
 DATA_FILES_S3 = {
     "bucket_name": env("DATA_FILES_S3_BUCKET", default="portal-data-files"),
     "endpoint_url": env("DATA_FILES_S3_ENDPOINT_URL", default=None),
@@ -118,7 +120,11 @@ DATA_FILES_S3 = {
     "querystring_expire": env.int("DATA_FILES_PRESIGNED_SECONDS", default=300),  # presigned download URLs
     "file_overwrite": False,
     "default_acl": None,
-    "addressing_style": env("DATA_FILES_S3_ADDRESSING_STYLE", default="path"),
+    # Completing a multipart upload of tens of GB can take minutes (S3 keeps the connection open meanwhile).
+    "client_config": BotoConfig(
+        s3={"addressing_style": DATA_FILES_S3_ADDRESSING_STYLE}, signature_version="s3v4",
+        connect_timeout=10, read_timeout=env.int("DATA_FILES_S3_TIMEOUT", default=900),
+        retries={"max_attempts": 3, "mode": "standard"}),
 }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -133,6 +139,8 @@ STORAGES = {
 # Size caps, checked before an upload starts (bytes): one file, and all files of one project together.
 DATA_FILES_MAX_FILE_SIZE = env.int("DATA_FILES_MAX_FILE_SIZE", default=50 * 1024**3)
 DATA_FILES_MAX_PROJECT_SIZE = env.int("DATA_FILES_MAX_PROJECT_SIZE", default=500 * 1024**3)
+# Unfinished uploads are discarded after this many hours (tus Upload-Expires; they hold the project's quota).
+DATA_FILES_UPLOAD_EXPIRY_HOURS = env.int("DATA_FILES_UPLOAD_EXPIRY_HOURS", default=7 * 24)
 # S3 multipart part size for resumable uploads (at least 5 MiB; the browser sends chunks of a multiple of it).
 DATA_FILES_PART_SIZE = env.int("DATA_FILES_PART_SIZE", default=8 * 1024**2)
 
@@ -177,6 +185,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "lift-embargoes": {"task": "metadata.tasks.lift_embargoes", "schedule": crontab(minute=5, hour=0)},
+    "data-files-expire-uploads": {"task": "metadata.files.tasks.uploads_expire",
+                                  "schedule": crontab(minute=35, hour=3)},
 }
 
 REST_FRAMEWORK = {

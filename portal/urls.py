@@ -16,6 +16,7 @@ portal_patterns = [
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
+    path("", include("metadata.files.urls")),
     path("", include("metadata.urls")),
     path("", include("metadata.oai.urls")),
     path("", include("metadata.sheet.urls")),

@@ -11,10 +11,10 @@ from metadata.models import ManagedData
 from .storage import get_data_file_storage
 
 
-def data_file_key(instance, filename: str) -> str:
-    """The storage key: the record and a random folder, so that two files never collide and a key reveals
-    nothing guessable; the original name is kept in `DataFile.name`."""
-    return f"records/{instance.record_id}/{uuid.uuid4().hex}/{filename}"
+def data_file_key(instance, filename: str = "") -> str:
+    """The storage key: the record and a random name, so that two files never collide, no user-given name
+    reaches a path and a key reveals nothing guessable; the file's name is kept in `DataFile.name`."""
+    return f"records/{instance.record_id}/{uuid.uuid4().hex}"
 
 
 class DataFile(models.Model):

@@ -4,6 +4,7 @@ record annotated by `with_data_access(viewer)`)."""
 
 from lxml import etree
 
+from ..files.selectors import record_files
 from ..models import RecordPerson
 from ..permissions import record_links
 from ..vocabularies import ACCESS_RIGHT_URI, LICENSE_SPDX, LICENSE_URL, AccessRight, DataManagerType
@@ -89,9 +90,15 @@ def record_to_datacite(record) -> etree._Element:
         sub(alternates, K + "alternateIdentifier", links.data_url, {"alternateIdentifierType": "URL"})
     if record.data_no:
         sub(alternates, K + "alternateIdentifier", record.data_no, {"alternateIdentifierType": "Local"})
-    if record.file_size:
+    files = record_files(record)
+    if files or record.file_size:
         sizes = sub(root, K + "sizes")
-        sub(sizes, K + "size", record.file_size)
+        for size in [file.extent for file in files] or [record.file_size]:
+            sub(sizes, K + "size", size)
+    if files:
+        formats = sub(root, K + "formats")
+        for media_type in dict.fromkeys(file.media_type for file in files):
+            sub(formats, K + "format", media_type)
     rights = sub(root, K + "rightsList")
     if record.access_right:
         sub(rights, K + "rights", record.access_right, {"rightsURI": ACCESS_RIGHT_URI[record.access_right]}, "en")

@@ -7,6 +7,7 @@ location that is not a DOI goes out only to a viewer who gets the data (`record_
 
 from lxml import etree
 
+from ..files.selectors import record_files
 from ..models import RecordPerson
 from ..permissions import record_links
 from ..vocabularies import ACCESS_RIGHT_URI, DATA_TYPE_URI, LICENSE_URL, AccessRight, DataManagerType
@@ -154,8 +155,16 @@ def record_to_jpcoar_markup(record) -> str:
     for lang, name in bilingual(project, "name"):
         w.element("jpcoar:awardTitle", name, lang=lang)
     w.end("jpcoar:fundingReference")
-    # 12
-    if record.file_size:
+    # 12 and the files themselves (their URIs only where the viewer gets the data)
+    files = record_files(record)
+    for file in files:
+        w.start("jpcoar:file")
+        if file.download_url:
+            w.element("jpcoar:URI", file.download_url, {"objectType": "dataset", "label": file.name})
+        w.element("jpcoar:mimeType", file.media_type)
+        w.element("jpcoar:extent", file.extent)
+        w.end("jpcoar:file")
+    if record.file_size and not files:
         w.start("jpcoar:file")
         w.element("jpcoar:extent", record.file_size)
         w.end("jpcoar:file")

@@ -37,9 +37,10 @@ def oai_queryset(*, with_people: bool):
     each instead of one per record keeps a page fast."""
     records = ManagedData.objects.public().with_data_access(AnonymousUser()).defer(*UNUSED).prefetch_related(
         "institution", Prefetch("project", queryset=Project.objects.select_related("program__funder")))
-    if with_people:
-        records = records.prefetch_related(Prefetch("people", queryset=RecordPerson.objects.select_related("user")
-                                                    .order_by("position", "pk")))
+    if with_people:  # the formats: harvesters get the data (file URLs) as anonymous visitors do
+        records = records.prefetch_related(
+            Prefetch("people", queryset=RecordPerson.objects.select_related("user").order_by("position", "pk")),
+            "files")
     return records
 
 

@@ -124,5 +124,5 @@ def test_api_list_query_count_does_not_grow_with_the_page(size, django_assert_nu
     for _ in range(size):
         make_record(project=project, status="published", librarian=librarian)
     client = api()
-    with django_assert_num_queries(3):  # count, page, people
+    with django_assert_num_queries(4):  # count, page, people, files
         assert len(client.get(LIST, {"size": size}).json()["results"]) == size

@@ -361,9 +361,9 @@ def test_queries_per_page_do_not_grow_with_page_size(client, demo, settings, dja
     for n in range(60 - ManagedData.objects.public().count()):
         publish_new_record(project, librarian=librarian, data_no=f"q{n}")
     settings.OAI_PAGE_SIZE = size
-    with django_assert_num_queries(5):  # count, the page, its institutions, projects (with programs), people
+    with django_assert_num_queries(6):  # count, the page, its institutions, projects (with programs), people, files
         root = oai_get(client, verb="ListRecords", metadataPrefix="jpcoar_2.0")
     token = root.find("o:ListRecords/o:resumptionToken", OAI_NS).text
-    with django_assert_num_queries(4):  # the same without the count
+    with django_assert_num_queries(5):  # the same without the count
         root = oai_get(client, verb="ListRecords", resumptionToken=token)
     assert len(root.findall("o:ListRecords/o:record", OAI_NS)) == size

@@ -1,0 +1,106 @@
+"""Data-file storage for tests: the local file system in a temporary folder, or a real S3-protocol server
+(moto in server mode, a separate process on a free local port)."""
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import boto3
+import pytest
+import requests
+
+from tests.conftest import IN_CI
+
+STORAGE_KINDS = ["local", "s3"]
+S3_CREDENTIALS = {"access_key": "testing", "secret_key": "testing", "region_name": "ap-northeast-1"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_s3_server():
+    """`moto_server` on a free port; returns (process, endpoint URL)."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    for _ in range(300):  # it loads for a few seconds on a busy machine
+        try:
+            requests.get(endpoint, timeout=5)
+            return process, endpoint
+        except requests.RequestException:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the S3 server (moto) did not start")
+
+
+def s3_options(endpoint: str, bucket: str) -> dict:
+    return {"bucket_name": bucket, "endpoint_url": endpoint, **S3_CREDENTIALS, "querystring_expire": 60,
+            "file_overwrite": False, "default_acl": None, "addressing_style": "path",
+            "signature_version": "s3v4"}
+
+
+def create_bucket(endpoint: str, bucket: str) -> None:
+    boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing",
+                 region_name=S3_CREDENTIALS["region_name"]).create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": S3_CREDENTIALS["region_name"]})
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    try:
+        process, endpoint = start_s3_server()
+    except (RuntimeError, OSError) as error:
+        if IN_CI:
+            raise
+        pytest.skip(f"needs moto's S3 server (pip install 'moto[server]'): {error}")
+    yield endpoint
+    process.terminate()
+    process.wait(10)
+
+
+def use_storage(settings, kind: str, tmp_path, request) -> str:
+    """Point the `data_files` storage at `kind`; returns the kind."""
+    if kind == "s3":
+        endpoint = request.getfixturevalue("s3_server")
+        bucket = f"files-{uuid.uuid4().hex[:12]}"
+        create_bucket(endpoint, bucket)
+        data_files = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options(endpoint, bucket)}
+    else:
+        data_files = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                      "OPTIONS": {"location": str(tmp_path / "files"), "base_url": None}}
+    settings.STORAGES = {**settings.STORAGES, "data_files": data_files}
+    return kind
+
+
+@pytest.fixture(params=STORAGE_KINDS)
+def storage_kind(request, settings, tmp_path):
+    return use_storage(settings, request.param, tmp_path, request)
+
+
+@pytest.fixture(autouse=True)
+def _local_storage_by_default(settings, tmp_path):
+    """No test writes into the checkout's var/files."""
+    settings.STORAGES = {**settings.STORAGES, "data_files": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "files"), "base_url": None}}}
+
+
+def write_random_file(path, size: int) -> str:
+    """A file of `size` random bytes; returns its SHA-256."""
+    digest = hashlib.sha256()
+    with open(path, "wb") as f:
+        remaining = size
+        while remaining:
+            block = os.urandom(min(remaining, 4 * 1024 * 1024))
+            digest.update(block)
+            f.write(block)
+            remaining -= len(block)
+    return digest.hexdigest()
