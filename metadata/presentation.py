@@ -122,8 +122,8 @@ def json_ld(record: ManagedData) -> dict:
         doc["license"] = LICENSE_URL[record.license]
     if record.issued_date:
         doc["datePublished"] = record.issued_date.isoformat()
-    if links.data_url:
-        doc["distribution"] = [{"@type": "DataDownload", "contentUrl": links.data_url,
+    if links.data_url or (links.doi and getattr(record, "data_access", False)):  # the data, for who gets it
+        doc["distribution"] = [{"@type": "DataDownload", "contentUrl": links.data_url or links.doi_url,
                                 **({"encodingFormat": record.formats} if record.formats else {})}]
     for file in record_files(record):  # contentUrl only for viewers who get the data
         doc.setdefault("distribution", []).append({

@@ -219,7 +219,8 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     new._history_user = actor
     new.save()
     new.shared_with.set(record.shared_with.all())
-    _set_people(new, [{k: getattr(p, k) for k in PERSON_FIELDS} for p in record.people.order_by("position", "pk")])
+    _set_people(new, _unchecked_people([{k: getattr(p, k) for k in PERSON_FIELDS}
+                                        for p in record.people.order_by("position", "pk")]))
     return new
 
 

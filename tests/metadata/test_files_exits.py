@@ -67,7 +67,7 @@ def test_madmp_export_lists_the_files_as_distributions(db):
     dmp = make_dmp()
     record = make_record(project=dmp.project, status="draft")
     add_file(record, dmp.project.pi)
-    export = madmp_export(dmp=dmp)
+    export = madmp_export(dmp=dmp, viewer=dmp.project.pi)
     assert madmp_validate(export) == {}
     distributions = export["dmp"]["dataset"][0]["distribution"]
     assert {"title": "measurements.csv", "byte_size": len(CONTENT), "format": ["text/csv"]}.items() <= \
