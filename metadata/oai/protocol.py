@@ -154,7 +154,7 @@ def _sub(parent, tag: str, text: str | None = None, **attrib):
     return element
 
 
-def _record(row_id: int, header: str, deleted: bool, metadata: str) -> str:
+def _record(header: str, deleted: bool, metadata: str) -> str:
     """A `record` element from stored markup: GetRecord and ListRecords write the same bytes."""
     if deleted:
         return f"<record>{header}</record>"
@@ -202,7 +202,7 @@ def list_sets(body, args: dict, base_url: str) -> None:
 def get_record(body, args: dict, base_url: str) -> str:
     column = _format(args["metadataPrefix"])
     row = _harvested(args["identifier"])
-    return _record(row.record_id, row.header, row.deleted, getattr(row, column))
+    return _record(row.header, row.deleted, getattr(row, column))
 
 
 def _list(body, args: dict, verb: str) -> str:
@@ -233,7 +233,7 @@ def _list(body, args: dict, verb: str) -> str:
         raise OAIError("noRecordsMatch", "No records match these arguments.")
     more = len(page) > size
     page = page[:size]
-    markup = "".join(_record(*row) for row in page) if verb == "ListRecords" else "".join(row[1] for row in page)
+    markup = "".join(_record(*row[1:]) if verb == "ListRecords" else row[1] for row in page)
     if cursor or more:
         if more:
             token, expires = token_dump({"verb": verb, "args": args, "after": page[-1][0],
