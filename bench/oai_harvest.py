@@ -1,6 +1,6 @@
 """OAI-PMH harvests against the machine's raw limit, measured in the same run on the same data.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_oai_bench python bench/oai_harvest.py [N]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_oai_bench python bench/oai_harvest.py [N [ROUNDS]]
 
 Generates N published records (default 100 000) and renders them (`oai_render`), then:
 - the raw limit: the same public rows read with psycopg in keyset pages of OAI_PAGE_SIZE and serialised
@@ -9,6 +9,8 @@ Generates N published records (default 100 000) and renders them (`oai_render`),
 - the full ListRecords harvest over HTTP (one gunicorn worker, one client following resumption tokens)
   in each format, a set harvest (`set=field:189`, a quarter of the records) and an incremental one
   (`from=` the datestamp that leaves the newest 10 %).
+The raw limit and the harvests run in ROUNDS interleaved rounds (default 3) on a machine that others
+share; rates are the medians over the rounds, ratios those of the medians.
 Prints name=value lines: records_per_s_<format>, raw_limit_records_per_s, ratio_<format>_to_raw,
 server_cpu_ms_per_page, peak_rss_mb, queries_per_page, first/last tenth page times, and the load."""
 
@@ -181,6 +183,11 @@ def tenths(times: list[float]) -> tuple[float, float]:
     return 1000 * statistics.mean(times[:tenth]), 1000 * statistics.mean(times[-tenth:])
 
 
+def page_ms(results: list[dict]) -> float:
+    """The median over these harvests of their mean page time."""
+    return 1000 * statistics.median(statistics.mean(r["times"]) for r in results)
+
+
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     django_setup()
@@ -197,56 +204,61 @@ def main() -> int:
     newest_tenth = datestamp(stamps[public // 10 - 1])
     in_field = HarvestRecord.objects.filter(field="189").count()
     from_count = HarvestRecord.objects.filter(datestamp__gte=stamps[public // 10 - 1].replace(microsecond=0)).count()
-    raw = [raw_limit(size)]
+    queries = {**{prefix: f"verb=ListRecords&metadataPrefix={prefix}" for prefix in FORMATS},
+               "set": "verb=ListRecords&metadataPrefix=jpcoar_2.0&set=field:189",
+               "from": "verb=ListRecords&metadataPrefix=jpcoar_2.0&from=" + urllib.parse.quote(newest_tenth)}
+    expected = {**{prefix: public for prefix in FORMATS}, "set": in_field, "from": from_count}
+    raw, rounds = [], {name: [] for name in queries}
     server, base = start_server()
-    results = {}
     try:
         connection = http.client.HTTPConnection(urllib.parse.urlsplit(base).netloc, timeout=120)
-        for prefix in FORMATS:
-            results[prefix] = harvest(connection, server, f"verb=ListRecords&metadataPrefix={prefix}")
-        results["set"] = harvest(connection, server, "verb=ListRecords&metadataPrefix=jpcoar_2.0&set=field:189")
-        results["from"] = harvest(connection, server, "verb=ListRecords&metadataPrefix=jpcoar_2.0&from="
-                                  + urllib.parse.quote(newest_tenth))
+        for _ in range(int(sys.argv[2]) if len(sys.argv) > 2 else 3):
+            raw.append(raw_limit(size)[0])
+            for name, query in queries.items():
+                result = harvest(connection, server, query)
+                if result["records"] != expected[name]:
+                    print(f"error={name}: harvested {result['records']} records of {expected[name]}", file=sys.stderr)
+                    return 1
+                rounds[name].append(result)
         peak = rss_mb(server.pid)[1]
     finally:
         server.terminate()
         server.wait(timeout=30)
-    raw.append(raw_limit(size))
-    raw_rate = statistics.mean(rate for rate, _ in raw)
-    expected = {**{prefix: public for prefix in FORMATS}, "set": in_field, "from": from_count}
-    for name, result in results.items():
-        if result["records"] != expected[name]:
-            print(f"error={name}: harvested {result['records']} records of {expected[name]}", file=sys.stderr)
-            return 1
-    first = results["jpcoar_2.0"]
+    raw_rate = statistics.median(raw)
+
+    def median_rate(name: str) -> float:
+        return statistics.median(r["records"] / r["seconds"] for r in rounds[name])
+
+    first = rounds["jpcoar_2.0"][0]
     counts = queries_per_page([{"verb": "ListRecords", "metadataPrefix": "jpcoar_2.0"}] + [
         {"verb": "ListRecords", "resumptionToken": t}
         for t in (first["tokens"][0], first["tokens"][len(first["tokens"]) // 2], first["tokens"][-1])])
-    full_pages = sum(len(results[prefix]["times"]) for prefix in FORMATS)
+    full = [r for prefix in FORMATS for r in rounds[prefix]]
     print(f"records={public}")
     print(f"page_size={size}")
+    print(f"rounds={len(raw)}")
     print(f"raw_limit_records_per_s={raw_rate:.0f}")
-    print(f"raw_limit_before_after={raw[0][0]:.0f},{raw[1][0]:.0f}")
+    print(f"raw_limit_per_round={','.join(f'{rate:.0f}' for rate in raw)}")
     for prefix in FORMATS:
-        rate = results[prefix]["records"] / results[prefix]["seconds"]
-        print(f"records_per_s_{prefix}={rate:.0f}")
-        print(f"ratio_{prefix}_to_raw={rate / raw_rate:.2f}")
-        print(f"records_per_server_cpu_s_{prefix}={results[prefix]['records'] / results[prefix]['cpu']:.0f}")
-    print(f"server_cpu_ms_per_page={1000 * sum(results[p]['cpu'] for p in FORMATS) / full_pages:.1f}")
+        print(f"records_per_s_{prefix}={median_rate(prefix):.0f}")
+        print(f"ratio_{prefix}_to_raw={median_rate(prefix) / raw_rate:.2f}")
+        print(f"records_per_s_{prefix}_per_round="
+              + ",".join(f"{r['records'] / r['seconds']:.0f}" for r in rounds[prefix]))
+    print(f"server_cpu_ms_per_page={1000 * sum(r['cpu'] for r in full) / sum(len(r['times']) for r in full):.1f}")
     for name in ("set", "from"):
-        result = results[name]
-        print(f"{name}_harvest_records={result['records']}")
-        print(f"{name}_harvest_records_per_s={result['records'] / result['seconds']:.0f}")
-        print(f"{name}_harvest_page_ms={1000 * statistics.mean(result['times']):.1f}")
-    print(f"full_harvest_page_ms={1000 * statistics.mean(first['times']):.1f}")
+        print(f"{name}_harvest_records={expected[name]}")
+        print(f"{name}_harvest_records_per_s={median_rate(name):.0f}")
+        print(f"{name}_harvest_page_ms={page_ms(rounds[name]):.1f}")
+    print(f"full_harvest_page_ms={page_ms(full):.1f}")
     print(f"peak_rss_mb={peak:.1f}")
     print(f"rss_after_first_page_mb={first['rss'][0]:.1f}")
-    print(f"rss_after_last_page_mb={results['from']['rss'][-1]:.1f}")
+    print(f"rss_after_last_page_mb={rounds['from'][-1]['rss'][-1]:.1f}")
     print(f"queries_per_page={counts[-1]}")
     print(f"queries_first_second_middle_last_page={','.join(map(str, counts))}")
-    head, tail = tenths(first["times"])
-    print(f"first_tenth_page_ms={head:.1f}")
-    print(f"last_tenth_page_ms={tail:.1f}")
+    # first and last tenth of every full harvest's pages, medians over the harvests
+    heads, tails = zip(*(tenths(r["times"]) for r in full), strict=True)
+    print(f"first_tenth_page_ms={statistics.median(heads):.1f}")
+    print(f"last_tenth_page_ms={statistics.median(tails):.1f}")
     print(f"load_average_1m={os.getloadavg()[0]:.2f}")
     return 0
 
