@@ -9,6 +9,9 @@ from . import views
 portal_patterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
+    path("notifications/", views.notification_list_view, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]
 
 urlpatterns = [
