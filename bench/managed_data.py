@@ -1,4 +1,5 @@
-"""Benchmark of the managed-data list page, API list and search at 100 000 records.
+"""Benchmark of the managed-data list page, API list and search at 100 000 records (anonymous), and of
+the list page for a reviewer of the records' institution (who reads its DMPs, so every record's metadata).
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench python bench/managed_data.py
 Generates the records once (idempotent), then prints name=value lines. Exits non-zero if it could not measure.
@@ -27,7 +28,7 @@ from django.utils import timezone  # noqa: E402
 from dmp.models import Project  # noqa: E402
 from metadata.models import ManagedData, RecordPerson  # noqa: E402
 from policy.models import FundingProgram  # noqa: E402
-from portal.models import Funder, Institution, User  # noqa: E402
+from portal.models import Funder, Institution, Role, RoleAssignment, User  # noqa: E402
 
 TOTAL = int(os.environ.get("BENCH_RECORDS", "100000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
@@ -105,16 +106,21 @@ def measure(client, url, params):
 
 def main():
     call_command("migrate", verbosity=0)
-    generate()
+    institution = generate()
     settle()
     client = Client(headers={"accept-language": "ja"})
+    reviewer, _ = User.objects.get_or_create(email="bench-reviewer@example.ac.jp")
+    RoleAssignment.objects.get_or_create(user=reviewer, role=Role.REVIEWER, institution=institution)
+    signed_in = Client(headers={"accept-language": "ja"})
+    signed_in.force_login(reviewer)
     figures = {}
-    for name, url, params in (
-        ("list_page", "/data/", {"page": "1"}),
-        ("api_list", "/api/v1/managed-data/", {"page": "1"}),
-        ("search", "/data/", {"q": "対話コーパス"}),
+    for name, as_client, url, params in (
+        ("list_page", client, "/data/", {"page": "1"}),
+        ("api_list", client, "/api/v1/managed-data/", {"page": "1"}),
+        ("search", client, "/data/", {"q": "対話コーパス"}),
+        ("list_page_reviewer", signed_in, "/data/", {"page": "1"}),
     ):
-        p50, p95, queries = measure(client, url, params)
+        p50, p95, queries = measure(as_client, url, params)
         figures[f"{name}_p50_ms"] = round(p50, 1)
         figures[f"{name}_p95_ms"] = round(p95, 1)
         if name != "search":

@@ -1,12 +1,15 @@
 """Reads across DMP models: templates for a program, lists, the review queue, missing answers, diffs."""
 
+from typing import Protocol
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from portal import inbox
-from portal.i18n import current_language
+from portal.i18n import pick
 
 from .models import (
     DMP,
@@ -21,12 +24,6 @@ from .models import (
     TemplateSection,
 )
 
-# The managed-data attributes a DMP shows and freezes in each version (template columns pick from these).
-DATASET_FIELDS = (
-    "pk", "data_no", "title_ja", "title_en", "description_ja", "description_en", "data_type", "file_size",
-    "access_right", "embargo_until", "license", "repository_info_ja", "repository_info_en", "repository_url",
-    "hosting_institution_ja", "hosting_institution_en", "status",
-)
 QUESTION_KEYS = ("key", "type", "label_ja", "label_en", "guidance_ja", "guidance_en", "required", "options",
                  "columns", "project_field", "element", "madmp")
 DMP_LIST_RELATED = ("project__program__funder", "project__department", "project__institution", "project__pi",
@@ -80,27 +77,39 @@ def dmp_detail_queryset(*, user):
     return DMP.objects.visible_to(user).select_related(*DMP_LIST_RELATED, "approved_version")
 
 
-def dataset_rows(*, project) -> list[dict]:
-    """The project's managed-data records as plain rows (the DMP's dataset table)."""
-    return list(project.managed_data.order_by("data_no", "pk").values(*DATASET_FIELDS))
+class ManagedDataReads(Protocol):
+    """How DMP pages read the project's managed data (its dataset rows: plain dicts with a `pk`). `metadata`
+    depends on dmp, not the reverse, so it provides these when the apps are ready (`metadata.apps`); the
+    data location in a row is the one the viewer gets."""
+
+    def snapshot(self, *, project) -> list[dict]: ...  # every record, JSON-ready, to freeze in a version
+    def rows(self, *, project, viewer) -> list[dict]: ...  # the records `viewer` sees now
+    def frozen_rows(self, *, rows: list[dict], viewer) -> list[dict]: ...  # frozen rows as `viewer` gets them
+    def labels(self, rows: list[dict]) -> list[dict]: ...  # for display, with `editable`
+    def exists(self, *, project) -> bool: ...
 
 
-def dataset_labels(rows: list[dict], model) -> list[dict]:
-    """Rows with choice values replaced by their labels and the bilingual pairs picked, for display."""
-    choices = {f.name: dict(f.choices) for f in model._meta.fields if f.choices}
-    shown = []
-    for row in rows:
-        out = {k: (choices[k].get(v, v) if k in choices and v else v) for k, v in row.items()}
-        for base in ("title", "description", "repository_info", "hosting_institution"):
-            out[base] = pick_pair(row, base)
-        shown.append(out)
-    return shown
+_managed_data: list[ManagedDataReads] = []
 
 
-def pick_pair(row: dict, base: str) -> str:
-    """`portal.i18n.pick` for a plain dict with `<base>_ja` / `<base>_en` keys."""
-    first, second = ("en", "ja") if current_language() == "en" else ("ja", "en")
-    return row.get(f"{base}_{first}") or row.get(f"{base}_{second}") or ""
+def managed_data_reads_register(reads: ManagedDataReads) -> None:
+    _managed_data[:] = [reads]
+
+
+def managed_data_reads() -> ManagedDataReads:
+    if not _managed_data:
+        raise ImproperlyConfigured("The metadata app provides the DMP's dataset rows; add it to INSTALLED_APPS.")
+    return _managed_data[0]
+
+
+def dataset_rows(*, project, viewer) -> list[dict]:
+    """The DMP's dataset table now, as `viewer` gets it."""
+    return managed_data_reads().rows(project=project, viewer=viewer)
+
+
+def version_dataset_rows(*, version: DMPVersion, viewer) -> list[dict]:
+    """The dataset table frozen in `version`, as `viewer` gets it."""
+    return managed_data_reads().frozen_rows(rows=version.datasets, viewer=viewer)
 
 
 def project_snapshot(*, project) -> dict:
@@ -125,7 +134,7 @@ def project_answer(question, snapshot: dict):
         people += [f"{m['name']} ({m['email']})" for m in snapshot["members"]]
         return "\n".join(people)
     if field in ("name", "program", "funder"):
-        return pick_pair(snapshot, field)
+        return pick(snapshot, field)
     if field == "research_field":
         return str(ResearchField(snapshot["research_field"]).label) if snapshot.get("research_field") else ""
     if field == "period":
@@ -137,7 +146,7 @@ def dmp_missing_answers(*, dmp: DMP, sections=None) -> list[TemplateQuestion]:
     """Every required question still unanswered, in template order."""
     sections = sections if sections is not None else template_structure(template=dmp.template)
     snapshot = project_snapshot(project=dmp.project)
-    has_data = dmp.project.managed_data.exists()
+    has_data = managed_data_reads().exists(project=dmp.project)
     missing = []
     for section in sections:
         for question in section.questions.all():
@@ -182,9 +191,9 @@ def display_answer(question, value) -> str:
     return str(value)
 
 
-def version_diff(*, old: DMPVersion, new: DMPVersion) -> list[dict]:
-    """Question by question (of the newer version's template), and dataset rows by data No.: the old
-    and the new value and whether they differ."""
+def version_diff(*, old: DMPVersion, new: DMPVersion, viewer) -> list[dict]:
+    """Question by question (of the newer version's template), and dataset rows by record: the old and
+    the new value (as `viewer` gets them) and whether they differ."""
     rows = []
     for section in template_structure(template=new.template):
         for question in section.questions.all():
@@ -198,8 +207,9 @@ def version_diff(*, old: DMPVersion, new: DMPVersion) -> list[dict]:
                 after = display_answer(question, new.answers.get(question.key))
             rows.append({"section": section, "question": question, "old": before, "new": after,
                          "changed": before != after})
-    old_sets = {d["pk"]: d for d in old.datasets}
-    new_sets = {d["pk"]: d for d in new.datasets}
+    reads = managed_data_reads()
+    old_sets = {d["pk"]: d for d in reads.labels(version_dataset_rows(version=old, viewer=viewer))}
+    new_sets = {d["pk"]: d for d in reads.labels(version_dataset_rows(version=new, viewer=viewer))}
     for pk in sorted(set(old_sets) | set(new_sets)):
         before, after = _dataset_text(old_sets.get(pk)), _dataset_text(new_sets.get(pk))
         rows.append({"section": None, "question": None, "dataset": (new_sets.get(pk) or old_sets.get(pk)),
@@ -210,7 +220,7 @@ def version_diff(*, old: DMPVersion, new: DMPVersion) -> list[dict]:
 def _dataset_text(row) -> str:
     if row is None:
         return ""
-    return "\n".join(f"{k}: {v}" for k, v in row.items() if k != "pk" and v not in (None, ""))
+    return "\n".join(f"{k}: {v}" for k, v in row.items() if k not in ("pk", "editable") and v not in (None, ""))
 
 
 
@@ -233,23 +243,23 @@ def template_export(*, template: DMPTemplate) -> dict:
     return data
 
 
-def answer_sheet(*, template: DMPTemplate, answers: dict, snapshot: dict, datasets: list[dict], data_model,
+def answer_sheet(*, template: DMPTemplate, answers: dict, snapshot: dict, datasets: list[dict],
                  comments: dict | None = None) -> list[dict]:
     """The plan as a reader sees it: per section, each question with its shown answer, the dataset
-    table for managed-data questions, and the comments anchored to it."""
+    table for managed-data questions (`datasets` as the reader gets them), and the comments anchored to it."""
     comments = comments or {}
-    shown_rows = dataset_labels(datasets, data_model)
+    shown_rows = managed_data_reads().labels(datasets)
     sheet = []
     for section in template_structure(template=template):
         items = []
         for question in section.questions.all():
             item = {"question": question, "comments": comments.get(question.key, [])}
             if question.type == QuestionType.MANAGED_DATA:
-                item["columns"] = [{**c, "label": pick_pair(c, "label")} for c in question.columns]
-                item["rows"] = [{"pk": r["pk"], "editable": raw["status"] in data_model.EDITABLE,
+                item["columns"] = [{**c, "label": pick(c, "label")} for c in question.columns]
+                item["rows"] = [{"pk": r["pk"], "editable": r["editable"],
                                  "cells": [{"field": c["field"], "value": r.get(c["field"]) or ""}
                                            for c in question.columns]}
-                                for r, raw in zip(shown_rows, datasets, strict=True)]
+                                for r in shown_rows]
             elif question.project_field:
                 item["value"] = project_answer(question, snapshot)
             else:

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import DMP, DMPVersion, ReviewComment
+from .models import DMP, ReviewComment
 
 
 class DMPSerializer(serializers.ModelSerializer):
@@ -25,14 +25,6 @@ class DMPSerializer(serializers.ModelSerializer):
 
     def get_template(self, dmp) -> str:
         return f"{dmp.template.key} v{dmp.template.version}"
-
-
-class DMPVersionSerializer(serializers.ModelSerializer):
-    submitted_by = serializers.CharField(source="submitted_by.email", read_only=True)
-
-    class Meta:
-        model = DMPVersion
-        fields = ["number", "submitted_at", "submitted_by", "answers", "project_snapshot", "datasets"]
 
 
 class DMPDetailSerializer(DMPSerializer):

@@ -36,8 +36,8 @@ from .permissions import (
 )
 from .selectors import (
     QUESTION_KEYS,
-    dataset_rows,
     dmp_missing_answers,
+    managed_data_reads,
     project_snapshot,
     review_round_start,
     template_export,
@@ -206,7 +206,7 @@ def dmp_transition(*, dmp_id: int, action: str, actor: User, message: str = "") 
             version = DMPVersion.objects.create(
                 dmp=dmp, number=(version.number + 1 if version else 1), template=dmp.template,
                 answers=dmp.answers, project_snapshot=project_snapshot(project=dmp.project),
-                datasets=_json_rows(dataset_rows(project=dmp.project)), submitted_by=actor, submitted_at=now,
+                datasets=managed_data_reads().snapshot(project=dmp.project), submitted_by=actor, submitted_at=now,
             )
             dmp.submitted_at = now
             fields.append("submitted_at")
@@ -234,10 +234,6 @@ def dmp_approve(*, dmp_id: int, actor: User, message: str = "") -> DMP:
 
 def dmp_request_changes(*, dmp_id: int, actor: User, message: str) -> DMP:
     return dmp_transition(dmp_id=dmp_id, action="request_changes", actor=actor, message=message)
-
-
-def _json_rows(rows: list[dict]) -> list[dict]:
-    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()} for row in rows]
 
 
 def _notify(dmp: DMP, actor: User, action: str, message: str) -> None:

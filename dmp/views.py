@@ -31,6 +31,7 @@ from .selectors import (
     project_snapshot,
     template_structure,
     version_comments_by_question,
+    version_dataset_rows,
     version_diff,
 )
 from .services import (
@@ -115,10 +116,9 @@ def dmp_project_edit(request, pk):
     return render(request, "dmp/dmp_create.html", {"form": form, "members": members, "dmp": dmp})
 
 
-def _sheet(dmp, comments):
+def _sheet(request, dmp, comments):
     return answer_sheet(template=dmp.template, answers=dmp.answers, snapshot=project_snapshot(project=dmp.project),
-                        datasets=dataset_rows(project=dmp.project), data_model=dmp.project.managed_data.model,
-                        comments=comments)
+                        datasets=dataset_rows(project=dmp.project, viewer=request.user), comments=comments)
 
 
 def dmp_detail(request, pk, transition_errors=None, transition_form=None):
@@ -126,7 +126,7 @@ def dmp_detail(request, pk, transition_errors=None, transition_form=None):
     versions = list(dmp.versions.select_related("submitted_by").order_by("-number"))
     context = {
         "dmp": dmp, "project": dmp.project,
-        "sheet": _sheet(dmp, open_comments_by_question(dmp=dmp)),
+        "sheet": _sheet(request, dmp, open_comments_by_question(dmp=dmp)),
         "versions": versions,
         "transitions": dmp.transitions.select_related("actor", "version").order_by("-at", "-pk"),
         "changes": dmp.history.select_related("history_user").order_by("-history_date")[:20],
@@ -165,7 +165,7 @@ def dmp_edit(request, pk, section):
                 return redirect("dmp:dmp-edit", pk=dmp.pk, section=section + 1)
             return redirect("dmp:dmp-edit", pk=dmp.pk, section=section)
     comments = open_comments_by_question(dmp=dmp)
-    sheet = _sheet(dmp, comments)[section - 1]
+    sheet = _sheet(request, dmp, comments)[section - 1]
     return render(request, "dmp/dmp_edit.html", {
         "dmp": dmp, "project": dmp.project, "sections": sections, "section": current, "number": section,
         "form": form, "sheet": sheet, "comments": comments, "has_next": section < len(sections),
@@ -199,7 +199,7 @@ def _get_version(request, pk, number):
 def dmp_version(request, pk, number, comment_form=None):
     dmp, version = _get_version(request, pk, number)
     sheet = answer_sheet(template=version.template, answers=version.answers, snapshot=version.project_snapshot,
-                         datasets=version.datasets, data_model=dmp.project.managed_data.model,
+                         datasets=version_dataset_rows(version=version, viewer=request.user),
                          comments=version_comments_by_question(version=version))
     return render(request, "dmp/dmpversion_detail.html", {
         "dmp": dmp, "version": version, "sheet": sheet, "can_comment": can_comment_dmp(request.user, dmp),
@@ -255,7 +255,7 @@ def dmp_diff(request, pk):
     except (KeyError, ValueError):
         raise Http404 from None
     return render(request, "dmp/dmp_diff.html", {"dmp": dmp, "old": old, "new": new, "versions": versions,
-                                                 "rows": version_diff(old=old, new=new)})
+                                                 "rows": version_diff(old=old, new=new, viewer=request.user)})
 
 
 def dmp_pdf_view(request, pk):
@@ -264,7 +264,7 @@ def dmp_pdf_view(request, pk):
     version = None
     if request.GET.get("version", "").isdigit():
         version = get_object_or_404(DMPVersion, dmp=dmp, number=request.GET["version"])
-    pdf = dmp_pdf(dmp=dmp, version=version, language=language)
+    pdf = dmp_pdf(dmp=dmp, version=version, language=language, viewer=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="dmp-{dmp.project.grant_number}-{language}.pdf"'
     return response

@@ -13,7 +13,13 @@ from .filters import ManagedDataFilter
 from .models import ManagedData, RecordPerson
 from .permissions import can_edit_managed_data
 from .serializers import ManagedDataSerializer, TransitionSerializer
-from .services import InvalidTransition, managed_data_create, managed_data_transition, managed_data_update
+from .services import (
+    InvalidTransition,
+    managed_data_create,
+    managed_data_new_version,
+    managed_data_transition,
+    managed_data_update,
+)
 from .vocabularies import Status
 
 
@@ -82,6 +88,17 @@ class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         except DjangoValidationError as error:
             raise _django_errors(error) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+
+    @extend_schema(request=None, responses={201: ManagedDataSerializer})
+    @action(detail=True, methods=["post"], url_path="new-version")
+    def new_version(self, request, pk=None):
+        """Start the next version of a published record (or get the one under way) as a draft to edit."""
+        record = self.get_object()
+        try:
+            new = managed_data_new_version(record_id=record.pk, actor=request.user)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=new.pk)).data, status=201)
 
     @extend_schema(request=TransitionSerializer, responses=ManagedDataSerializer)
     @action(detail=True, methods=["post"])

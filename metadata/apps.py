@@ -7,11 +7,13 @@ class MetadataConfig(AppConfig):
     verbose_name = _("Managed data and metadata")
 
     def ready(self):
+        from dmp.selectors import managed_data_reads_register
         from portal import inbox
 
         from .deposit.selectors import inbox_sections as deposit_inbox
         from .oai import signals  # noqa: F401  (keeps the harvested renderings current)
-        from .selectors import inbox_sections
+        from .selectors import DMP_DATASETS, inbox_sections
 
         inbox.register(inbox_sections)
         inbox.register(deposit_inbox)
+        managed_data_reads_register(DMP_DATASETS)

@@ -22,7 +22,8 @@ from dmp.services import dmp_create, project_create
 from dmp.validators import clean_answer
 from portal.models import Role, RoleAssignment, User
 
-from .models import RecordPerson
+from .models import ManagedData, RecordPerson
+from .permissions import record_links
 from .services import managed_data_create
 from .validators import SIZE_RE
 from .vocabularies import LICENSE_URL, AccessRight, DataType
@@ -111,8 +112,9 @@ def _madmp_questions(dmp: DMP) -> dict[str, TemplateQuestion]:
     return {q.madmp: q for q in questions.order_by("section__position", "position")}
 
 
-def madmp_export(*, dmp: DMP) -> dict:
-    """The DMP as RDA DMP Common Standard 1.2 JSON."""
+def madmp_export(*, dmp: DMP, viewer) -> dict:
+    """The DMP as RDA DMP Common Standard 1.2 JSON, as `viewer` (who may read the DMP) gets it: the
+    project's records through `visible_to`, their links by `record_links`."""
     project = dmp.project
     language = "jpn" if project.name_ja else "eng"
     name = _lang_pick(project, "name", language)
@@ -146,7 +148,8 @@ def madmp_export(*, dmp: DMP) -> dict:
             }],
         }],
         "dataset": [_dataset(record, dmp, language) for record in
-                    project.managed_data.prefetch_related("people").order_by("data_no", "pk")],
+                    ManagedData.objects.visible_to(viewer).with_data_access(viewer).filter(project=project)
+                    .prefetch_related("people").order_by("data_no", "pk")],
     }
     if answers.get("description"):
         body["description"] = answers["description"]
@@ -180,11 +183,11 @@ def _dataset(record, dmp: DMP, language: str) -> dict:
         data["creator"] = creators
     if record.access_right:
         distribution = {"title": data["title"], "data_access": DATA_ACCESS[record.access_right]}
-        if record.repository_url:
-            distribution["access_url"] = record.repository_url
+        if location := record_links(record).location:
+            distribution["access_url"] = location
             repository = _lang_pick(record, "repository_info", language)
             if repository:
-                distribution["host"] = {"title": repository, "url": record.repository_url}
+                distribution["host"] = {"title": repository, "url": location}
         size = _byte_size(record.file_size)
         if size is not None:
             distribution["byte_size"] = size

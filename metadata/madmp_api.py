@@ -55,7 +55,7 @@ def madmp_export_view(request, pk):
     """The DMP as RDA DMP Common Standard 1.2 JSON (404 unless the caller may see the DMP)."""
     dmp = get_object_or_404(DMP.objects.visible_to(request.user).select_related(
         "project__program__funder", "project__pi", "template"), pk=pk)
-    response = Response(madmp_export(dmp=dmp))
+    response = Response(madmp_export(dmp=dmp, viewer=request.user))
     response["Content-Disposition"] = f'inline; filename="madmp-{dmp.project.grant_number}.json"'
     return response
 

@@ -111,6 +111,11 @@ class ManagedData(models.Model):
                                      help_text=_("Changes whenever what harvesters see changes."))
     embargo_lifted_at = models.DateTimeField(_("embargo lifted"), null=True, blank=True)
     doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    # Versions: a published record changes (new files, new metadata) only as a new version, a record of its
+    # own (own datestamp, own curation) linked to the first version of the family.
+    version_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+                                   related_name="later_versions", verbose_name=_("first version"))
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     search_text = models.TextField(_("search text"), blank=True, editable=False,
                                    help_text=_("Titles and descriptions in lower case, for search."))
     # Copies for the dashboards, so that their counts read one narrow index instead of joining projects
@@ -146,9 +151,10 @@ class ManagedData(models.Model):
         verbose_name_plural = _("managed data")
         ordering = ["-updated_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "data_no"], condition=~Q(data_no=""),
+            models.UniqueConstraint(fields=["project", "data_no"], condition=~Q(data_no="") & Q(version_of=None),
                                     name="managed_data_unique_data_no",
                                     violation_error_message=_("This data No. is already used in the project.")),
+            models.UniqueConstraint(fields=["version_of", "version"], name="managed_data_unique_version"),
         ]
         indexes = [
             models.Index(fields=["status", "metadata_access", "datestamp", "id"], name="managed_data_harvest"),
@@ -187,6 +193,15 @@ class ManagedData(models.Model):
     @property
     def title(self) -> str:
         return pick(self, "title")
+
+    @property
+    def first_version_id(self) -> int:
+        return self.version_of_id or self.pk
+
+    def versions(self):
+        """Every version of this record, the first one first."""
+        return ManagedData.objects.filter(Q(pk=self.first_version_id) | Q(version_of=self.first_version_id)) \
+            .order_by("version")
 
     @property
     def description(self) -> str:
@@ -323,5 +338,5 @@ class CurationEvent(models.Model):
 
     def __str__(self):
         return f"{self.record_id}: {self.from_status} → {self.to_status}"
-from .deposit.models import DepositJob, Repository  # noqa: E402, F401  (registers the deposit models)
+from .deposit.models import DepositCopy, DepositJob, Repository  # noqa: E402, F401  (registers the deposit models)
 from .oai.models import HarvestRecord  # noqa: E402, F401  (registers the harvest model)

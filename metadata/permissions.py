@@ -29,6 +29,11 @@ def can_submit_managed_data(user, record: ManagedData) -> bool:
     return is_record_person(user, record)
 
 
+def can_make_new_version(user, record: ManagedData) -> bool:
+    """A published record changes only as a new version, started by its people or its curators."""
+    return record.status == "published" and (is_record_person(user, record) or can_curate_managed_data(user, record))
+
+
 def can_create_managed_data(user, project) -> bool:
     return Project.objects.with_member(user).filter(pk=project.pk).exists()
 
@@ -53,19 +58,30 @@ class RecordLinks:
     identifier and goes wherever the metadata goes; any other data location (a repository URL, a download
     link, a file) goes only to viewers who get the data; the others get the portal's landing page."""
 
-    doi: str
-    data_url: str
+    doi: str  # bare (10.…), from the DOI element or a DOI given as the repository link; "" if none
+    data_url: str  # the non-DOI data location, only for a viewer with data access; else ""
     landing_url: str
+    location: str  # element 21 "repository URL / DOI link" as this viewer gets it ("" if the record has none)
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
 
     @property
     def primary(self) -> str:
         """The one link an exit shows for the record."""
-        return f"https://doi.org/{self.doi}" if self.doi else (self.data_url or self.landing_url)
+        return self.doi_url or self.data_url or self.landing_url
 
 
 def record_links(record: ManagedData) -> RecordLinks:
     """`record` comes from `with_data_access(viewer)`; without that annotation the viewer gets no data."""
-    doi = doi_from(record.doi) or doi_from(record.repository_url) or ""
-    located = record.repository_url and not doi_from(record.repository_url)
-    data_url = record.repository_url if located and getattr(record, "data_access", False) else ""
-    return RecordLinks(doi=doi, data_url=data_url, landing_url=landing_url(record))
+    stored = record.repository_url
+    stored_doi = doi_from(stored)
+    doi = doi_from(record.doi) or stored_doi or ""
+    data_url = stored if stored and not stored_doi and getattr(record, "data_access", False) else ""
+    landing = landing_url(record)
+    if not stored or stored_doi or data_url:
+        location = stored
+    else:
+        location = f"https://doi.org/{doi}" if doi else landing
+    return RecordLinks(doi=doi, data_url=data_url, landing_url=landing, location=location)

@@ -1,19 +1,15 @@
 """How a record reads to people and to search engines: the access statement, the citation line and the
-schema.org Dataset JSON-LD of its landing page. Only what the viewer may see goes in."""
+schema.org Dataset JSON-LD of its landing page. Only what the viewer may see goes in: links come from
+`record_links` (the record annotated by `with_data_access(viewer)`)."""
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.i18n import pick
 
 from .models import ManagedData, RecordPerson
-from .validators import doi_from
+from .permissions import record_links
 from .vocabularies import LICENSE_URL, AccessRight, Status
-
-
-def landing_url(record: ManagedData) -> str:
-    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{record.get_absolute_url()}"
 
 
 def creators(record: ManagedData) -> list[RecordPerson]:
@@ -41,25 +37,26 @@ def access_statement(record: ManagedData) -> str:
 
 
 def citation(record: ManagedData) -> str:
-    """Creators (year). Title. Hosting institution. DOI or URL."""
+    """Creators (year). Title. Hosting institution. DOI, else the landing page (never the data location)."""
     names = "; ".join(p.name for p in creators(record)) or pick(record, "hosting_institution")
     year = (record.issued_date or (record.published_at and timezone.localtime(record.published_at).date()))
     parts = [f"{names} ({year.year})" if year else names, record.title,
              record.repository_info_en or record.repository_info_ja or record.hosting_institution_ja]
-    link = f"https://doi.org/{record.doi}" if record.doi else landing_url(record)
+    links = record_links(record)
+    link = links.doi_url or links.landing_url
     return ". ".join(p for p in parts if p) + f". {link}"
 
 
 def json_ld(record: ManagedData) -> dict:
     """schema.org Dataset for general dataset search engines."""
+    links = record_links(record)
     doc = {
         "@context": "https://schema.org",
         "@type": "Dataset",
         "name": record.title,
         "description": record.description or record.title,
-        "url": landing_url(record),
-        "identifier": [f"https://doi.org/{d}" for d in [record.doi or doi_from(record.repository_url)] if d]
-        or [landing_url(record)],
+        "url": links.landing_url,
+        "identifier": [links.doi_url or links.landing_url],
         "creator": [{"@type": "Person", "name": p.name} for p in creators(record)],
         "publisher": {"@type": "Organization", "name": record.institution.name},
         "funder": {"@type": "Organization", "name": record.project.program.funder.name},
@@ -72,8 +69,8 @@ def json_ld(record: ManagedData) -> dict:
         doc["license"] = LICENSE_URL[record.license]
     if record.issued_date:
         doc["datePublished"] = record.issued_date.isoformat()
-    if record.repository_url and record.data_access:
-        doc["distribution"] = [{"@type": "DataDownload", "contentUrl": record.repository_url}]
+    if links.data_url:
+        doc["distribution"] = [{"@type": "DataDownload", "contentUrl": links.data_url}]
     return doc
 
 
@@ -89,7 +86,7 @@ INTERNAL_ELEMENTS = ["metadata_access"]
 
 def record_elements(record: ManagedData, *, internal: bool) -> list[tuple[str, object]]:
     """(label, value) for every filled element the viewer may see, in the order of the element list.
-    The data link is not here: it follows `can_access_data`."""
+    The data link is not here: it follows `record_links`."""
     rows = []
     for name in PUBLIC_ELEMENTS + (INTERNAL_ELEMENTS if internal else []):
         field = ManagedData._meta.get_field(name)

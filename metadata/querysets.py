@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
-from dmp.models import ProjectMember
+from dmp.models import Project, ProjectMember
 from portal.models import Role
 from portal.permissions import institution_ids_for
 
@@ -32,7 +32,8 @@ class ManagedDataQuerySet(models.QuerySet):
             & Q(metadata_access=RESTRICTED_METADATA)
             & Q(institution__in=institution_ids_for(user))
         )
-        return self.filter(public | institution_members | self._people_q(user) | self._curators_q(user))
+        return self.filter(public | institution_members | self._people_q(user) | self._curators_q(user)
+                           | self._dmp_readers_q(user))
 
     def with_data_access(self, user, today=None):
         """Annotate `data_access`: whether `user` (who sees the metadata) gets the data link and files.
@@ -86,6 +87,12 @@ class ManagedDataQuerySet(models.QuerySet):
             | Exists(ProjectMember.objects.filter(project=OuterRef("project"), user=user))
             | Exists(person_model.objects.filter(record=OuterRef("pk"), user=user))
         )
+
+    @staticmethod
+    def _dmp_readers_q(user):
+        """Those who may read the project's DMP read its records' metadata, in every state (design.md §3);
+        that gives them neither the data (`with_data_access`) nor any action."""
+        return Q(project__in=Project.objects.visible_to(user).values("pk"))
 
     @staticmethod
     def _curators_q(user):

@@ -5,6 +5,7 @@ from dmp.models import Project
 from portal.validators import normalize_orcid
 
 from .models import ManagedData, RecordPerson
+from .permissions import record_links
 from .services import EDITABLE_FIELDS
 
 
@@ -21,8 +22,9 @@ class RecordPersonSerializer(serializers.ModelSerializer):
 
 
 class ManagedDataSerializer(serializers.ModelSerializer):
-    """The common metadata elements of a record. `repository_url` and `doi` (the data link) are only given
-    to those who may get the data."""
+    """The common metadata elements of a record. Its links follow `record_links`: the DOI goes to everyone
+    who sees the record; a `repository_url` that is not a DOI only to those who get the data (the others get
+    the landing page there)."""
 
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=True)
     people = RecordPersonSerializer(many=True, required=False)
@@ -33,17 +35,18 @@ class ManagedDataSerializer(serializers.ModelSerializer):
     class Meta:
         model = ManagedData
         fields = ["id", "url", "project", "institution", *EDITABLE_FIELDS, "research_field_resolved", "people",
-                  "status", "doi", "datestamp", "published_at", "updated_at", "missing"]
-        read_only_fields = ["institution", "status", "doi", "datestamp", "published_at", "updated_at"]
+                  "status", "doi", "datestamp", "published_at", "updated_at", "version", "version_of", "missing"]
+        read_only_fields = ["institution", "status", "doi", "datestamp", "published_at", "updated_at", "version",
+                            "version_of"]
 
     def get_missing(self, record) -> dict:
         return record.completeness_errors() if record.status in ManagedData.EDITABLE else {}
 
     def to_representation(self, record):
         data = super().to_representation(record)
-        if not getattr(record, "data_access", False):
-            data["repository_url"] = None
-            data["doi"] = None
+        links = record_links(record)
+        data["repository_url"] = links.location
+        data["doi"] = links.doi or None
         return data
 
     def validate_project(self, project):

@@ -14,7 +14,7 @@ from portal.validators import normalize_ror
 
 from .models import CurationEvent, ManagedData, RecordPerson
 from .oai.rendering import harvest_refresh
-from .permissions import ACTION_PERMISSIONS, can_create_managed_data, can_edit_managed_data
+from .permissions import ACTION_PERMISSIONS, can_create_managed_data, can_edit_managed_data, can_make_new_version
 from .validators import normalize_repository_url
 from .vocabularies import Status
 
@@ -107,6 +107,32 @@ def managed_data_update(*, record_id: int, actor, data: dict, people: list[dict]
     if people is not None:
         _set_people(record, people)
     return record
+
+
+@transaction.atomic
+def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
+    """Start the next version of a published record: a draft with the same metadata, people and sharing,
+    linked to the first version, which its people then edit (and give new files) and submit as usual. If a
+    next version is already under way, that one is returned."""
+    record = ManagedData.objects.select_for_update(of=("self",)).select_related("project").get(pk=record_id)
+    if not can_make_new_version(actor, record):
+        raise PermissionDenied(_("Only the people and curators of a published record can start its new version."))
+    first = record.first_version_id
+    ManagedData.objects.select_for_update().filter(pk=first).first()  # one new version at a time per family
+    versions = list(record.versions())
+    under_way = [v for v in versions if v.status not in (Status.PUBLISHED, Status.WITHDRAWN)]
+    if under_way:
+        return under_way[0]
+    new = ManagedData(project=record.project, institution_id=record.institution_id, created_by=actor,
+                      version_of_id=first, version=versions[-1].version + 1,
+                      **{name: getattr(record, name) for name in EDITABLE_FIELDS})
+    new.set_project_columns(record.project)
+    new.search_text = new.build_search_text()
+    new._history_user = actor
+    new.save()
+    new.shared_with.set(record.shared_with.all())
+    _set_people(new, [{k: getattr(p, k) for k in PERSON_FIELDS} for p in record.people.order_by("position", "pk")])
+    return new
 
 
 def managed_data_transition(*, record_id: int, action: str, actor, message: str = "") -> ManagedData:

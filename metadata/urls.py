@@ -18,5 +18,6 @@ urlpatterns = [
     path("data/new/", views.managed_data_edit, name="managed-data-create"),
     path("data/<int:pk>/", views.managed_data_detail_view, name="managed-data-detail"),
     path("data/<int:pk>/edit/", views.managed_data_edit, name="managed-data-edit"),
+    path("data/<int:pk>/new-version/", views.managed_data_new_version_view, name="managed-data-new-version"),
     path("data/<int:pk>/<str:action>/", views.managed_data_transition_view, name="managed-data-transition"),
 ]

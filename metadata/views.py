@@ -13,13 +13,20 @@ from .deposit.selectors import deposit_repositories_for
 from .filters import ManagedDataFilter
 from .forms import BulkCurationForm, ManagedDataForm, PeopleFormSet, TransitionForm, people_initial
 from .models import ManagedData
-from .permissions import can_curate_managed_data, can_edit_managed_data, is_record_person
+from .permissions import (
+    can_curate_managed_data,
+    can_edit_managed_data,
+    can_make_new_version,
+    is_record_person,
+    record_links,
+)
 from .presentation import access_statement, citation, json_ld, record_elements
-from .selectors import managed_data_changes, managed_data_detail, managed_data_list
+from .selectors import managed_data_changes, managed_data_detail, managed_data_list, managed_data_versions
 from .services import (
     InvalidTransition,
     managed_data_bulk_transition,
     managed_data_create,
+    managed_data_new_version,
     managed_data_transition,
     managed_data_update,
 )
@@ -116,6 +123,7 @@ def managed_data_detail_view(request, pk):
     return render(request, "metadata/manageddata_detail.html", {
         "record": record,
         "data_access": record.data_access,
+        "links": record_links(record),
         "access_statement": access_statement(record),
         "citation": citation(record),
         "elements": record_elements(record, internal=people_view or curator),
@@ -126,6 +134,8 @@ def managed_data_detail_view(request, pk):
         "actions": [a for a in record.actions() if a != "submit" or people_view] if (people_view or curator) else [],
         "transition_form": TransitionForm(),
         "changes": managed_data_changes(record) if (people_view or curator) else [],
+        "versions": managed_data_versions(record, request.user),
+        "can_make_new_version": can_make_new_version(request.user, record),
     })
 
 
@@ -173,6 +183,21 @@ def managed_data_edit(request, pk=None):
     return render(request, "metadata/manageddata_form.html", {
         "form": form, "people": people, "record": record,
     })
+
+
+@require_POST
+@login_required
+def managed_data_new_version_view(request, pk):
+    """Start (or continue) the next version of a published record, then edit it."""
+    record = get_object_or_404(ManagedData.objects.visible_to(request.user), pk=pk)
+    try:
+        new = managed_data_new_version(record_id=record.pk, actor=request.user)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect(record)
+    messages.success(request, _("Version %(version)s is a draft: change what is new, then submit it.")
+                     % {"version": new.version})
+    return redirect("metadata:managed-data-edit", new.pk)
 
 
 @require_POST

@@ -8,6 +8,9 @@ def current_language() -> str:
 
 
 def pick(obj, field: str) -> str:
-    """The value of `field` in the active language, falling back to the other language."""
+    """The value of `field` in the active language, falling back to the other language (`obj` is a model
+    instance, or a dict with `<field>_ja` / `<field>_en` keys)."""
     first, second = ("en", "ja") if current_language() == "en" else ("ja", "en")
+    if isinstance(obj, dict):
+        return obj.get(f"{field}_{first}") or obj.get(f"{field}_{second}") or ""
     return getattr(obj, f"{field}_{first}") or getattr(obj, f"{field}_{second}")

@@ -2,9 +2,8 @@
 earlier, interrupted attempt created (by the job's key, sent with the metadata), `upload` skips files
 already there, `publish` skips what is already public, `identify` only reads."""
 
-import io
+import itertools
 import uuid
-import zipfile
 from base64 import b64encode
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urljoin
@@ -18,7 +17,7 @@ from metadata.formats.jpcoar import record_to_jpcoar_bytes
 from metadata.models import ManagedData
 
 from . import payload
-from .http import Client, PermanentError, unreadable
+from .http import Client, PermanentError, TransientError, unreadable
 from .models import Repository
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -31,6 +30,7 @@ SWORD_SIMPLE_ZIP = "http://purl.org/net/sword/package/SimpleZip"
 class Identifier:
     landing_url: str
     doi: str = ""
+    version: str = ""
 
 
 def key_urn(key: uuid.UUID | str) -> str:
@@ -49,6 +49,11 @@ class Adapter:
     def create(self, record: ManagedData, key) -> dict:
         raise NotImplementedError
 
+    def new_version(self, record: ManagedData, key, previous_id: str) -> dict:
+        """Start a new version of the remote record `previous_id` (an earlier deposit of this record) with the
+        record's metadata as it is now. Safe to repeat: the repositories return the version in progress."""
+        raise NotImplementedError
+
     def upload(self, remote: dict, files: list[payload.File]) -> None:
         raise NotImplementedError
 
@@ -57,6 +62,19 @@ class Adapter:
 
     def identify(self, remote: dict) -> Identifier:
         raise NotImplementedError
+
+
+def checksum_mismatch(file: payload.File, theirs: str) -> TransientError:
+    """The repository holds other bytes than ours (damaged on the way): said plainly, and sent again."""
+    return TransientError(_("The repository reports the checksum %(theirs)s for “%(name)s”, but ours is MD5 "
+                            "%(ours)s: the file was damaged on the way and will be sent again.")
+                          % {"theirs": theirs or _("none"), "name": file.name, "ours": file.md5})
+
+
+def content_disposition(name: str) -> str:
+    """`attachment` with the file name, non-ASCII names as RFC 6266 / 5987 say."""
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _get(data, *path):
@@ -76,7 +94,7 @@ class InvenioRDM(Adapter):
         hits = _get(self.client.json("GET", f"{self.base}/api/user/records?{query}"), "hits", "hits")
         return {"id": str(_get(hits, 0, "id"))} if hits else None
 
-    def create(self, record, key):
+    def _body(self, record, key) -> dict:
         access = "public" if record.access_right == "open access" else "restricted"
         metadata = {
             "resource_type": {"id": "dataset"},
@@ -91,21 +109,42 @@ class InvenioRDM(Adapter):
         body = {"metadata": metadata, "files": {"enabled": True}, "access": {"record": "public", "files": access}}
         if record.embargo_active():
             body["access"]["embargo"] = {"active": True, "until": record.embargo_until.isoformat()}
+        return body
+
+    def create(self, record, key):
+        body = self._body(record, key)
         if self.repository.collection:
             body["parent"] = {"communities": {"default": self.repository.collection}}
         return {"id": str(_get(self.client.json("POST", f"{self.base}/api/records", body), "id"))}
 
+    def new_version(self, record, key, previous_id):
+        # A new version draft (InvenioRDM returns the one in progress if there is one), without files and
+        # with the metadata of the previous version; then the record's metadata as it is now.
+        draft = self.client.json("POST", f"{self.base}/api/records/{quote(previous_id)}/versions")
+        remote = {"id": str(_get(draft, "id"))}
+        self.client.json("PUT", f"{self.base}/api/records/{remote['id']}/draft", self._body(record, key))
+        return remote
+
     def upload(self, remote, files):
+        """Each file: init, content streamed, commit; then the MD5 the repository computed must be ours (a
+        wrong copy is deleted and the attempt retried). Files already completed with our MD5 are skipped."""
         url = f"{self.base}/api/records/{remote['id']}/draft/files"
-        done = {entry.get("key"): entry.get("status") for entry in _get(self.client.json("GET", url), "entries")}
+        listed = {entry.get("key"): entry for entry in _get(self.client.json("GET", url), "entries")}
         for file in files:
-            if done.get(file.name) == "completed":
-                continue
-            if file.name not in done:
+            entry, file_url = listed.get(file.name), f"{url}/{quote(file.name, safe='')}"
+            if entry and entry.get("status") == "completed":
+                if entry.get("checksum") == f"md5:{file.md5}":
+                    continue
+                self.client.request("DELETE", file_url)  # a damaged or outdated copy
+                entry = None
+            if entry is None:
                 self.client.json("POST", url, [{"key": file.name}])
-            self.client.request("PUT", f"{url}/{quote(file.name)}/content", body=file.content,
+            self.client.request("PUT", f"{file_url}/content", body=file.chunks(), length=file.size,
                                 headers={"Content-Type": "application/octet-stream"})
-            self.client.json("POST", f"{url}/{quote(file.name)}/commit")
+            committed = self.client.json("POST", f"{file_url}/commit")
+            if committed.get("checksum") != f"md5:{file.md5}":
+                self.client.request("DELETE", file_url)
+                raise checksum_mismatch(file, str(committed.get("checksum") or ""))
 
     def _published(self, remote) -> dict | None:
         try:
@@ -120,7 +159,8 @@ class InvenioRDM(Adapter):
     def identify(self, remote):
         data = self._published(remote) or {}
         doi = (data.get("pids") or {}).get("doi", {}).get("identifier", "")
-        return Identifier(landing_url=_get(data, "links", "self_html"), doi=doi)
+        version = str((data.get("versions") or {}).get("index") or "")
+        return Identifier(landing_url=_get(data, "links", "self_html"), doi=doi, version=version)
 
 
 class Dataverse(Adapter):
@@ -134,7 +174,7 @@ class Dataverse(Adapter):
         items = _get(self.client.json("GET", f"{self.base}/api/search?{query}"), "data", "items")
         return {"id": _get(items, 0, "global_id")} if items else None
 
-    def create(self, record, key):
+    def _version(self, record, key) -> dict:
         def primitive(name, value):
             return {"typeName": name, "multiple": False, "typeClass": "primitive", "value": value}
 
@@ -151,27 +191,50 @@ class Dataverse(Adapter):
             compound("otherId", [{"otherIdAgency": "portal", "otherIdValue": key_urn(key)},
                                  {"otherIdAgency": "portal", "otherIdValue": payload.landing_page(record)}]),
         ]
-        body = {"datasetVersion": {"metadataBlocks": {"citation": {"fields": fields}}}}
+        return {"metadataBlocks": {"citation": {"fields": fields}}}
+
+    def create(self, record, key):
         collection = quote(self.repository.collection or "root")
-        data = self.client.json("POST", f"{self.base}/api/dataverses/{collection}/datasets", body)
+        data = self.client.json("POST", f"{self.base}/api/dataverses/{collection}/datasets",
+                                {"datasetVersion": self._version(record, key)})
         return {"id": _get(data, "data", "persistentId")}
 
+    def new_version(self, record, key, previous_id):
+        # Editing a released dataset's metadata opens its next draft version (or edits the open one).
+        self.client.json("PUT", self._dataset(previous_id, "versions/:draft"), self._version(record, key))
+        return {"id": previous_id}
+
+    @staticmethod
+    def _md5(entry) -> str:
+        data = entry.get("dataFile") or {}
+        checksum = data.get("checksum") or {}
+        return data.get("md5") or (checksum.get("value", "") if checksum.get("type") == "MD5" else "")
+
     def upload(self, remote, files):
+        """Each file streamed as multipart/form-data: added, or replacing the file of that name whose MD5
+        differs (a new version's changed file, or a damaged copy); the MD5 Dataverse reports must be ours."""
         listed = _get(self.client.json("GET", self._dataset(remote["id"], "versions/:draft/files")), "data")
-        present = {entry.get("label") for entry in listed if isinstance(entry, dict)}
+        present = {entry.get("label"): entry for entry in listed if isinstance(entry, dict)}
         for file in files:
-            if file.name in present:
+            entry = present.get(file.name)
+            if entry and self._md5(entry) == file.md5:
                 continue
+            url = self._dataset(remote["id"], "add") if entry is None else \
+                f"{self.base}/api/files/{_get(entry, 'dataFile', 'id')}/replace"
             boundary = uuid.uuid4().hex
-            body = (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file.name}"\r\n'
-                f"Content-Type: {file.content_type}\r\n\r\n"
-            ).encode() + file.content + (
-                f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="jsonData"\r\n\r\n'
-                f'{{"description": "Metadata from the research data portal"}}\r\n--{boundary}--\r\n'
-            ).encode()
-            self.client.request("POST", self._dataset(remote["id"], "add"), body=body,
-                                headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            name = file.name.replace('"', "%22")
+            head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                    f"Content-Type: {file.content_type}\r\n\r\n").encode()
+            tail = (f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="jsonData"\r\n\r\n'
+                    f'{{"description": "From the research data portal", "forceReplace": true}}\r\n'
+                    f"--{boundary}--\r\n").encode()
+            answer = self.client.request(
+                "POST", url, body=itertools.chain((head,), file.chunks(), (tail,)),
+                length=len(head) + file.size + len(tail),
+                headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}).json()
+            reported = self._md5(_get(answer, "data", "files", 0))
+            if reported != file.md5:
+                raise checksum_mismatch(file, f"MD5 {reported}" if reported else "")
 
     def _latest(self, remote) -> dict:
         return _get(self.client.json("GET", self._dataset(remote["id"])), "data")
@@ -182,9 +245,13 @@ class Dataverse(Adapter):
 
     def identify(self, remote):
         pid = remote["id"]
-        landing = self._latest(remote).get("persistentUrl") or \
-            f"{self.base}/dataset.xhtml?{urlencode({'persistentId': pid})}"
-        return Identifier(landing_url=landing, doi=pid.removeprefix("doi:") if pid.startswith("doi:") else "")
+        latest = self._latest(remote)
+        landing = latest.get("persistentUrl") or f"{self.base}/dataset.xhtml?{urlencode({'persistentId': pid})}"
+        number = latest.get("latestVersion") or {}
+        version = f"{number['versionNumber']}.{number.get('versionMinorNumber', 0)}" \
+            if number.get("versionNumber") is not None else ""
+        return Identifier(landing_url=landing, doi=pid.removeprefix("doi:") if pid.startswith("doi:") else "",
+                          version=version)
 
 
 class Sword2(Adapter):
@@ -223,21 +290,35 @@ class Sword2(Adapter):
                 return self._remote(entry)
         return None
 
+    @staticmethod
+    def _package(record, files) -> tuple:
+        """The SimpleZip package, built as it is sent: jpcoar.xml (JPCOAR 2.0) and the files under data/."""
+        entries = [("jpcoar.xml", payload.in_memory("jpcoar.xml", record_to_jpcoar_bytes(record), "application/xml"))]
+        entries += [(f"data/{file.name}", file) for file in files]
+        return payload.zip_stream(entries), {"Content-Type": "application/zip", "Packaging": SWORD_SIMPLE_ZIP,
+                                             "Content-Disposition": "attachment; filename=deposit.zip"}
+
     def create(self, record, key):
         if self.packaged:
-            body = io.BytesIO()
-            with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as package:
-                package.writestr("jpcoar.xml", record_to_jpcoar_bytes(record))
-                for file in payload.files(record):
-                    package.writestr(f"data/{file.name}", file.content)
-            body, headers = body.getvalue(), {
-                "Content-Type": "application/zip", "Content-Disposition": "attachment; filename=deposit.zip",
-                "Packaging": SWORD_SIMPLE_ZIP}
+            body, headers = self._package(record, payload.files(record))
         else:
             body, headers = self._atom_entry(record, key), {"Content-Type": "application/atom+xml;type=entry"}
         answer = self.client.request("POST", self.collection_iri, body=body,
                                      headers={**headers, "In-Progress": "true", "Slug": str(key)})
         return self._remote(answer.xml(), answer.headers.get("Location"))
+
+    def new_version(self, record, key, previous_id):
+        # SWORD replaces in place: the package on the EM-IRI, or the metadata on the Edit-IRI (the file then
+        # follows on the EM-IRI); both are replacements, so repeating them is harmless.
+        remote = self._remote(self.client.request("GET", previous_id, headers={"Accept": "application/atom+xml"})
+                              .xml(), previous_id)
+        if self.packaged:
+            body, headers = self._package(record, payload.files(record))
+            self.client.request("PUT", remote["edit_media"], body=body, headers={**headers, "In-Progress": "true"})
+        else:
+            self.client.request("PUT", previous_id, body=self._atom_entry(record, key),
+                                headers={"Content-Type": "application/atom+xml;type=entry", "In-Progress": "true"})
+        return remote
 
     @staticmethod
     def _atom_entry(record, key) -> bytes:
@@ -258,15 +339,21 @@ class Sword2(Adapter):
         return etree.tostring(entry, xml_declaration=True, encoding="utf-8")
 
     def upload(self, remote, files):
+        """PUT on the EM-IRI replaces the whole content, so repeating it cannot duplicate files: one file as
+        it is, with its Content-MD5 for the server to check; several as one SimpleZip (streamed)."""
         if self.packaged:
             return  # the files travelled in the package
-        # PUT on the EM-IRI replaces the whole content, so repeating it cannot duplicate files.
-        if len(files) != 1:
-            raise PermanentError(_("This SWORD deposit sends exactly one file."))
-        file = files[0]
-        self.client.request("PUT", remote["edit_media"], body=file.content, headers={
-            "Content-Type": file.content_type, "Content-Disposition": f"attachment; filename={file.name}",
-            "Packaging": SWORD_BINARY, "In-Progress": "true"})
+        headers = {"In-Progress": "true"}
+        if len(files) == 1:
+            [file] = files
+            body, length = file.chunks(), file.size
+            headers.update({"Content-Type": file.content_type, "Content-Disposition": content_disposition(file.name),
+                            "Content-MD5": file.md5, "Packaging": SWORD_BINARY})
+        else:
+            body, length = payload.zip_stream((f"data/{file.name}", file) for file in files), None
+            headers.update({"Content-Type": "application/zip", "Packaging": SWORD_SIMPLE_ZIP,
+                            "Content-Disposition": "attachment; filename=files.zip"})
+        self.client.request("PUT", remote["edit_media"], body=body, length=length, headers=headers)
 
     def publish(self, remote):
         self.client.request("POST", remote["id"], body=b"", headers={"In-Progress": "false"})

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import DepositJob, Repository
+from .models import DepositCopy, DepositJob, Repository
 from .services import deposit_job_retry
 
 
@@ -56,17 +56,18 @@ class DepositJobAdmin(admin.ModelAdmin):
     list_select_related = ["record", "repository"]
     search_fields = ["record__title_ja", "record__title_en", "remote_id", "doi"]
     readonly_fields = ["record", "repository", "key", "state", "step", "attempts", "next_retry_at", "lease_until",
-                       "last_error", "remote_id", "remote", "landing_url", "doi", "created_by", "created_at",
+                       "last_error", "remote_id", "previous_remote_id", "remote", "landing_url", "doi", "created_by",
+                       "created_at",
                        "started_at", "finished_at", "updated_at"]
     actions = ["retry"]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Retry the selected failed deposits"))
+    @admin.action(description=_("Retry the selected failed or waiting deposits"))
     def retry(self, request, queryset):
         done = 0
-        for job in queryset.filter(state=DepositJob.State.FAILED):
+        for job in queryset.filter(state__in=[DepositJob.State.FAILED, DepositJob.State.WAITING]):
             try:
                 deposit_job_retry(job_id=job.pk, actor=request.user)
                 done += 1
@@ -74,3 +75,19 @@ class DepositJobAdmin(admin.ModelAdmin):
                 self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
         self.message_user(request, ngettext("%(count)d deposit queued again.", "%(count)d deposits queued again.",
                                             done) % {"count": done})
+
+
+@admin.register(DepositCopy)
+class DepositCopyAdmin(admin.ModelAdmin):
+    """Read only: copies come from deposits; the primary one is chosen on the record's page."""
+
+    list_display = ["record", "repository_name_ja", "version", "doi", "landing_url", "deposited_at", "is_primary"]
+    list_filter = ["is_primary", "repository", "deposited_at"]
+    list_select_related = ["record", "repository"]
+    search_fields = ["record__title_ja", "record__title_en", "remote_id", "doi", "landing_url"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

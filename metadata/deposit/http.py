@@ -101,9 +101,14 @@ class Client:
         self.secrets = secrets
         self.timeout = timeout
 
-    def request(self, method: str, url: str, *, body: bytes | None = None, headers: dict | None = None) -> Response:
-        request = urllib.request.Request(url, data=body, method=method,
-                                         headers={**(headers or {}), **self.auth_headers})
+    def request(self, method: str, url: str, *, body=None, length: int | None = None,
+                headers: dict | None = None) -> Response:
+        """`body`: bytes, or an iterable of byte chunks sent as they come (a file is never held in memory):
+        with its `length` if known, else in chunked transfer encoding."""
+        headers = {**(headers or {}), **self.auth_headers}
+        if body is not None and not isinstance(body, bytes):
+            headers.update({"Content-Length": str(length)} if length is not None else {"Transfer-Encoding": "chunked"})
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:
                 return Response(answer.status, dict(answer.headers.items()), answer.read())

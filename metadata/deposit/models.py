@@ -83,6 +83,7 @@ class DepositJob(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
+        WAITING = "waiting", _("waiting to retry")
         SUCCEEDED = "succeeded", _("succeeded")
         FAILED = "failed", _("failed")
 
@@ -107,6 +108,10 @@ class DepositJob(models.Model):
     dispatched_at = models.DateTimeField(_("task last sent"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
     remote_id = models.CharField(_("remote id"), max_length=500, blank=True)
+    previous_remote_id = models.CharField(
+        _("new version of"), max_length=500, blank=True,
+        help_text=_("The remote record of an earlier deposit into this repository, of which this deposit makes a "
+                    "new version."))
     remote = models.JSONField(_("remote references"), default=dict, blank=True)
     landing_url = models.URLField(_("landing page"), max_length=500, blank=True)
     doi = models.CharField(_("DOI"), max_length=200, blank=True)
@@ -123,10 +128,12 @@ class DepositJob(models.Model):
     TRANSITIONS = {
         (State.QUEUED, "start"): State.RUNNING,
         (State.RUNNING, "start"): State.RUNNING,  # a re-run after its worker died (lease expired)
-        (State.RUNNING, "defer"): State.QUEUED,
+        (State.RUNNING, "defer"): State.WAITING,
+        (State.WAITING, "start"): State.RUNNING,
         (State.RUNNING, "succeed"): State.SUCCEEDED,
         (State.RUNNING, "fail"): State.FAILED,
         (State.FAILED, "retry"): State.QUEUED,
+        (State.WAITING, "retry"): State.QUEUED,  # now, without waiting for the time set
     }
     FINISHED = (State.SUCCEEDED, State.FAILED)
 
@@ -135,10 +142,11 @@ class DepositJob(models.Model):
         verbose_name_plural = _("deposit jobs")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["record", "repository"], name="deposit_job_one_per_repository",
-                                    violation_error_message=_("This record already has a deposit job for "
-                                                              "this repository.")),
-            models.CheckConstraint(condition=Q(state__in=["queued", "running", "succeeded", "failed"]),
+            models.UniqueConstraint(fields=["record", "repository"], condition=~Q(state="succeeded"),
+                                    name="deposit_job_one_open_per_repository",
+                                    violation_error_message=_("This record already has an unfinished deposit "
+                                                              "into this repository.")),
+            models.CheckConstraint(condition=Q(state__in=["queued", "running", "waiting", "succeeded", "failed"]),
                                    name="deposit_job_state_valid"),
         ]
         indexes = [models.Index(fields=["state", "lease_until"], name="deposit_job_state_lease")]
@@ -159,3 +167,46 @@ class DepositJob(models.Model):
 
     def can(self, action: str) -> bool:
         return (self.state, action) in self.TRANSITIONS
+
+
+class DepositCopy(models.Model):
+    """A copy of a record in a repository: one per successful deposit, plus the location the record gave
+    itself before its first deposit (no repository, no job). Exactly one copy may be the primary one, and
+    only then does the record's own repository and DOI say what the copy says (`deposit_copy_make_primary`)."""
+
+    record = models.ForeignKey("metadata.ManagedData", on_delete=models.CASCADE, related_name="copies",
+                               verbose_name=_("managed data"))
+    repository = models.ForeignKey(Repository, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="copies", verbose_name=_("repository"))
+    job = models.OneToOneField(DepositJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="copy",
+                               verbose_name=_("deposit job"))
+    repository_name_ja = models.CharField(_("repository (Japanese)"), max_length=300, blank=True)
+    repository_name_en = models.CharField(_("repository (English)"), max_length=300, blank=True)
+    remote_id = models.CharField(_("remote id"), max_length=500, blank=True)
+    landing_url = models.CharField(_("landing page"), max_length=500, blank=True)
+    doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    version = models.CharField(_("version in the repository"), max_length=50, blank=True)
+    deposited_at = models.DateTimeField(_("deposited"), default=timezone.now)
+    record_datestamp = models.DateTimeField(_("record datestamp deposited"), null=True, blank=True,
+                                            help_text=_("The record as it was when deposited."))
+    is_primary = models.BooleanField(_("primary copy"), default=False)
+
+    class Meta:
+        verbose_name = _("copy in a repository")
+        verbose_name_plural = _("copies in repositories")
+        ordering = ["deposited_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["record"], condition=Q(is_primary=True), name="deposit_copy_one_primary"),
+        ]
+
+    def __str__(self):
+        return f"{self.record_id}: {self.repository_name} {self.doi or self.landing_url}"
+
+    @property
+    def repository_name(self) -> str:
+        return pick(self, "repository_name")
+
+    @property
+    def is_registered(self) -> bool:
+        """The record's own location from before any deposit."""
+        return self.repository_id is None

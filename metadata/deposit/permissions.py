@@ -16,3 +16,7 @@ def can_deposit_managed_data(user, record, repository: Repository | None = None)
 
 def can_retry_deposit_job(user, job: DepositJob) -> bool:
     return job.can("retry") and can_curate_managed_data(user, job.record)
+
+
+def can_choose_primary_copy(user, record) -> bool:
+    return can_curate_managed_data(user, record)

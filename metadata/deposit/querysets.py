@@ -35,10 +35,15 @@ class DepositJobQuerySet(models.QuerySet):
         lease_ago = now - datetime.timedelta(seconds=settings.DEPOSIT_LEASE_SECONDS)
         wait = now - datetime.timedelta(seconds=settings.DEPOSIT_REQUEUE_SECONDS)
         overtaken_below = self.filter(started_at__range=(wait, lease_ago)).aggregate(pk=Max("pk"))["pk"] or 0
-        waiting = Q(state="queued", next_retry_at=None)
+        waiting = Q(state="queued")
         return self.filter(dispatched_at__lt=lease_ago).filter(
             Q(state="running", lease_until__lt=now)
-            | Q(state="queued", next_retry_at__lt=lease_ago)
+            | Q(state="waiting", next_retry_at__lt=lease_ago)
             | waiting & Q(dispatched_at__lt=wait)
             | waiting & Q(started_at=None, pk__lt=overtaken_below)
         )
+
+    def due(self, now=None):
+        """What a sweep without workers runs: jobs whose retry time has come, and the stale ones."""
+        now = now or timezone.now()
+        return self.filter(Q(state="waiting", next_retry_at__lte=now) | Q(pk__in=self.stale(now).values("pk")))

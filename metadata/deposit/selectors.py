@@ -5,9 +5,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from metadata.models import ManagedData
+from metadata.validators import doi_from
 from portal import inbox
 
-from .models import DepositJob, Repository
+from .models import DepositCopy, DepositJob, Repository
 
 
 def deposit_jobs_list(user):
@@ -36,6 +37,18 @@ def deposit_job_progress(job: DepositJob) -> dict:
         "finished": job.is_finished,
         "can_retry": job.retryable,
     }
+
+
+def record_copies(record: ManagedData) -> list[dict]:
+    """The record's copies as its viewer gets them: `record` comes from `with_data_access(viewer)`. A DOI
+    goes wherever the metadata goes; any other landing page only to viewers who get the data."""
+    data_access = getattr(record, "data_access", False)
+    rows = []
+    for copy in DepositCopy.objects.filter(record=record).select_related("repository"):
+        doi = copy.doi or doi_from(copy.landing_url) or ""
+        rows.append({"copy": copy, "doi": doi,
+                     "landing_url": copy.landing_url if data_access and not doi_from(copy.landing_url) else ""})
+    return rows
 
 
 def inbox_sections(user):

@@ -11,4 +11,5 @@ urlpatterns = [
     path("deposits/record/<int:pk>/", views.record_deposit, name="record-deposit"),
     path("deposits/<int:pk>/", views.deposit_job_detail, name="job-detail"),
     path("deposits/<int:pk>/retry/", views.deposit_job_retry_view, name="job-retry"),
+    path("deposits/copies/<int:pk>/primary/", views.deposit_copy_primary_view, name="copy-primary"),
 ]

@@ -12,8 +12,9 @@ from metadata.models import ManagedData
 
 from .filters import DepositJobFilter
 from .forms import BulkDepositForm, DepositForm
+from .models import DepositCopy
 from .selectors import deposit_job_progress, deposit_jobs_list, deposit_repositories_for
-from .services import deposit_job_retry, deposit_jobs_queue
+from .services import deposit_copy_make_primary, deposit_job_retry, deposit_jobs_queue
 
 MAX_PROGRESS_IDS = 100
 
@@ -69,11 +70,16 @@ def record_deposit(request, pk):
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
         else:
+            job = (created or existing)[0]
+            job.refresh_from_db()  # without a broker it has run already
             if existing:
-                messages.info(request, _("This record already has a deposit into that repository."))
+                messages.info(request, _("This record already has a deposit into that repository, and it has not "
+                                         "changed since."))
+            elif job.state == job.State.WAITING:
+                messages.warning(request, _("The repository cannot take the deposit now; it will be tried again."))
             else:
                 messages.success(request, _("The deposit is queued."))
-            return redirect((created or existing)[0])
+            return redirect(job)
     return render(request, "metadata/deposit/record_deposit.html", {"record": record, "form": form})
 
 
@@ -99,3 +105,15 @@ def deposit_bulk(request):
                     % {"count": len(existing)})
             return redirect("deposit:job-list")
     return render(request, "metadata/deposit/depositjob_bulk.html", {"form": form})
+
+
+@require_POST
+@login_required
+def deposit_copy_primary_view(request, pk):
+    """A curator makes one of a record's copies the primary one (anyone else: 404)."""
+    copy = get_object_or_404(DepositCopy.objects.filter(record__in=ManagedData.objects.curated_by(request.user)),
+                             pk=pk)
+    deposit_copy_make_primary(copy_id=copy.pk, actor=request.user)
+    messages.success(request, _("The record now points to its copy in “%(repository)s”.")
+                     % {"repository": copy.repository_name or _("(as registered)")})
+    return redirect(copy.record)

@@ -11,11 +11,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from metadata.models import ManagedData
+from metadata.validators import doi_from
 
 from . import payload
 from .adapters import adapter_for
 from .http import PermanentError, TransientError, unreadable
-from .models import DepositJob
+from .models import DepositCopy, DepositJob
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,10 @@ def deposit_job_run(*, job_id: int) -> float | None:
             adapter = adapter_for(job.repository)
             for step in STEPS[STEPS.index(job.step) + 1 if job.step else 0:]:
                 logger.info("deposit job %s: %s (attempt %s)", job.pk, step, job.attempts)
-                if step == Step.CREATE:
+                if step == Step.CREATE and job.previous_remote_id:
+                    remote = adapter.new_version(record, job.key, job.previous_remote_id)
+                    _store_step(job, step, remote=remote, remote_id=remote["id"])
+                elif step == Step.CREATE:
                     remote = adapter.find(record, job.key) or adapter.create(record, job.key)
                     _store_step(job, step, remote=remote, remote_id=remote["id"])
                 elif step == Step.UPLOAD:
@@ -53,7 +57,10 @@ def deposit_job_run(*, job_id: int) -> float | None:
         except PermanentError as exc:
             _fail(job, exc.message)
             return None
-    _succeed(job, landing_url=identifier.landing_url, doi=identifier.doi)
+        except Exception:  # a surprise (a bug, an answer of an unforeseen shape): retried, never a lost job
+            logger.exception("deposit job %s: unexpected error", job.pk)
+            return _defer(job, TransientError(_("An unexpected error occurred; the deposit will be tried again.")))
+    _succeed(job, record, identifier)
     return None
 
 
@@ -90,7 +97,7 @@ def _defer(job: DepositJob, exc: TransientError) -> float | None:
     if exc.retry_after is not None:
         delay = min(settings.DEPOSIT_BACKOFF_MAX_SECONDS, max(delay, exc.retry_after))
     now = timezone.now()
-    job.state, job.last_error, job.lease_until, job.updated_at = State.QUEUED, exc.message, None, now
+    job.state, job.last_error, job.lease_until, job.updated_at = State.WAITING, exc.message, None, now
     job.next_retry_at, job.dispatched_at = now + datetime.timedelta(seconds=delay), now  # the caller sends it
     job.save(update_fields=["state", "last_error", "lease_until", "updated_at", "next_retry_at", "dispatched_at"])
     logger.warning("deposit job %s: attempt %s failed, retrying in %.0fs: %s", job.pk, job.attempts, delay,
@@ -105,25 +112,51 @@ def _fail(job: DepositJob, message: str) -> None:
     logger.warning("deposit job %s failed: %s", job.pk, message)
 
 
-def _succeed(job: DepositJob, *, landing_url: str, doi: str) -> None:
-    """The job and the record together: the record shows its DOI (or landing page) and its datestamp
-    changes, so that harvesters collect it again."""
+def _succeed(job: DepositJob, record: ManagedData, identifier) -> None:
+    """The job and its copy together. The record's own repository and DOI stay as they are, unless it had
+    none: then this first copy becomes its primary one (and its datestamp changes, so that harvesters
+    collect it again). Before the first copy, the location the record gave itself is kept as a copy."""
     with transaction.atomic():
         now = timezone.now()
         record = ManagedData.objects.select_for_update(of=("self",)).get(pk=job.record_id)
-        if doi or not record.doi:  # a DOI from an earlier deposit stays the record's link
-            record.doi = doi
-            record.repository_url = f"https://doi.org/{doi}" if doi else landing_url
-        record.repository_info_ja = record.repository_info_ja or job.repository.name_ja
-        record.repository_info_en = record.repository_info_en or job.repository.name_en
-        record.datestamp = record.updated_at = now
-        record.save(update_fields=["doi", "repository_url", "repository_info_ja", "repository_info_en",
-                                   "datestamp", "updated_at"])
-        job.state, job.step, job.landing_url, job.doi = State.SUCCEEDED, Step.IDENTIFY, landing_url, doi
+        has_location = bool(record.repository_url or record.doi)
+        if has_location and not record.copies.exists():
+            DepositCopy.objects.create(
+                record=record, repository_name_ja=record.repository_info_ja,
+                repository_name_en=record.repository_info_en,
+                landing_url=record.repository_url, doi=doi_from(record.doi) or doi_from(record.repository_url) or "",
+                deposited_at=record.published_at or record.created_at, record_datestamp=record.datestamp,
+                is_primary=True)
+        copy = DepositCopy.objects.create(
+            record=record, repository=job.repository, job=job, repository_name_ja=job.repository.name_ja,
+            repository_name_en=job.repository.name_en, remote_id=job.remote_id, landing_url=identifier.landing_url,
+            doi=identifier.doi, version=identifier.version or str(
+                DepositCopy.objects.filter(record=record, repository=job.repository).count() + 1),
+            deposited_at=now, record_datestamp=record.datestamp)
+        if not has_location and not record.copies.filter(is_primary=True).exists():
+            copy_make_primary(record, copy, now=now)
+        job.state, job.step, job.landing_url, job.doi = State.SUCCEEDED, Step.IDENTIFY, identifier.landing_url, \
+            identifier.doi
         job.last_error, job.lease_until, job.finished_at, job.updated_at = "", None, now, now
         job.save(update_fields=["state", "step", "landing_url", "doi", "last_error", "lease_until", "finished_at",
                                 "updated_at"])
-    logger.info("deposit job %s succeeded: %s", job.pk, landing_url)
+    logger.info("deposit job %s succeeded: %s", job.pk, identifier.landing_url)
+
+
+def copy_make_primary(record: ManagedData, copy: DepositCopy, *, now) -> None:
+    """Make `copy` the record's primary copy: the record's repository, URL and DOI say what it says, and
+    the datestamp changes. The caller holds the record's row lock."""
+    record.copies.filter(is_primary=True).exclude(pk=copy.pk).update(is_primary=False)
+    copy.is_primary = True
+    copy.save(update_fields=["is_primary"])
+    record.doi = copy.doi
+    record.repository_url = f"https://doi.org/{copy.doi}" if copy.doi else copy.landing_url
+    record.repository_info_ja, record.repository_info_en = copy.repository_name_ja, copy.repository_name_en
+    # A new primary copy changes no deposited content: copies up to date before stay so.
+    record.copies.filter(record_datestamp=record.datestamp).update(record_datestamp=now)
+    record.datestamp = record.updated_at = now
+    record.save(update_fields=["doi", "repository_url", "repository_info_ja", "repository_info_en", "datestamp",
+                               "updated_at"])
 
 
 @transaction.atomic
@@ -131,5 +164,14 @@ def deposit_jobs_take_stale() -> list[int]:
     """The jobs to send again (see `DepositJobQuerySet.stale`), marked as sent now so that the next sweep
     leaves them alone for a while. Safe beside running workers: a job runs only once it is claimed."""
     job_ids = list(DepositJob.objects.stale().select_for_update(skip_locked=True).values_list("pk", flat=True))
+    DepositJob.objects.filter(pk__in=job_ids).update(dispatched_at=timezone.now())
+    return job_ids
+
+
+@transaction.atomic
+def deposit_jobs_take_due() -> list[int]:
+    """Without a worker (`manage.py deposit_run_due`, from cron): the jobs whose retry time has come and
+    the stale ones, marked as sent now."""
+    job_ids = list(DepositJob.objects.due().select_for_update(skip_locked=True).values_list("pk", flat=True))
     DepositJob.objects.filter(pk__in=job_ids).update(dispatched_at=timezone.now())
     return job_ids

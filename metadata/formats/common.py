@@ -1,4 +1,4 @@
-"""What the three export formats share: namespaces, the landing URL, identifiers and bilingual labels
+"""What the three export formats share: namespaces, the landing URL and bilingual labels
 of the controlled vocabularies (computed once per process, not per record)."""
 
 from functools import cache
@@ -7,7 +7,6 @@ from django.conf import settings
 from django.urls import reverse
 from lxml import etree
 
-from ..validators import doi_from
 from ..vocabularies import License
 from .writer import xml_text
 
@@ -87,11 +86,6 @@ def _landing_url_pattern() -> str:
 def landing_url(record) -> str:
     """PORTAL_BASE_URL + the record's get_absolute_url(), without resolving the URL for every record."""
     return _landing_url_pattern().replace("/0/", f"/{record.pk}/")
-
-
-def record_doi(record) -> str | None:
-    """The record's DOI (10.…), from its DOI field or a DOI given as its repository link."""
-    return doi_from(record.doi) or doi_from(record.repository_url)
 
 
 def bilingual(obj, field: str) -> list[tuple[str, str]]:

@@ -1,11 +1,13 @@
 """DataCite Metadata Schema kernel 4 (`oai_datacite`), mapped as metadata-elements.md §3.2 suggests.
-Public API: `record_to_datacite(record)` → the `resource` element."""
+Public API: `record_to_datacite(record)` → the `resource` element; its links follow `record_links` (the
+record annotated by `with_data_access(viewer)`)."""
 
 from lxml import etree
 
 from ..models import RecordPerson
+from ..permissions import record_links
 from ..vocabularies import ACCESS_RIGHT_URI, LICENSE_SPDX, LICENSE_URL, AccessRight, DataManagerType
-from .common import XSI, bilingual, contact_lines, issued, labels, landing_url, people, record_doi, sub
+from .common import XSI, bilingual, contact_lines, issued, labels, people, sub
 
 NS = "http://datacite.org/schema/kernel-4"
 SCHEMA_LOCATION = f"{NS} http://schema.datacite.org/meta/kernel-4/metadata.xsd"
@@ -39,8 +41,8 @@ def record_to_datacite(record) -> etree._Element:
     which DataCite cannot register; the landing page is always an alternate identifier."""
     root = etree.Element(K + "resource", nsmap={None: NS, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
-    doi = record_doi(record)
-    sub(root, K + "identifier", doi or ":tba", {"identifierType": "DOI"})
+    links = record_links(record)
+    sub(root, K + "identifier", links.doi or ":tba", {"identifierType": "DOI"})
     hosting = bilingual(record, "hosting_institution")
     creators = sub(root, K + "creators")
     for person in people(record.people.all(), RecordPerson.Kind.CREATOR):
@@ -81,9 +83,9 @@ def record_to_datacite(record) -> etree._Element:
     if record.access_right == AccessRight.EMBARGOED and record.embargo_until:
         sub(dates, K + "date", record.embargo_until.isoformat(), {"dateType": "Available"})
     alternates = sub(root, K + "alternateIdentifiers")
-    sub(alternates, K + "alternateIdentifier", landing_url(record), {"alternateIdentifierType": "URL"})
-    if not doi and record.repository_url:
-        sub(alternates, K + "alternateIdentifier", record.repository_url, {"alternateIdentifierType": "URL"})
+    sub(alternates, K + "alternateIdentifier", links.landing_url, {"alternateIdentifierType": "URL"})
+    if not links.doi and links.data_url:
+        sub(alternates, K + "alternateIdentifier", links.data_url, {"alternateIdentifierType": "URL"})
     if record.data_no:
         sub(alternates, K + "alternateIdentifier", record.data_no, {"alternateIdentifierType": "Local"})
     if record.file_size:

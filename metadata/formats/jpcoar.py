@@ -2,11 +2,13 @@
 
 Public API: `record_to_jpcoar_bytes(record)` gives the serialised document and `record_to_jpcoar(record)`
 the `jpcoar:jpcoar` lxml element. The record should come with `project__program__funder` and `people`
-loaded (see `metadata.oai.selectors.oai_queryset`); otherwise they are fetched as needed."""
+loaded and be annotated by `with_data_access(viewer)` (see `metadata.oai.rendering.public_view`): a data
+location that is not a DOI goes out only to a viewer who gets the data (`record_links`)."""
 
 from lxml import etree
 
 from ..models import RecordPerson
+from ..permissions import record_links
 from ..vocabularies import ACCESS_RIGHT_URI, DATA_TYPE_URI, LICENSE_URL, AccessRight, DataManagerType
 from .common import (
     DC,
@@ -19,9 +21,7 @@ from .common import (
     contact_lines,
     issued,
     labels,
-    landing_url,
     people,
-    record_doi,
 )
 from .writer import Writer
 
@@ -109,12 +109,12 @@ def record_to_jpcoar_markup(record) -> str:
     # 11
     w.element("dc:type", record.data_type, {"rdf:resource": DATA_TYPE_URI[record.data_type]})
     # 17 and the landing page (jpcoar:identifier is mandatory)
-    doi = record_doi(record)
-    if doi:
-        w.element("jpcoar:identifier", f"https://doi.org/{doi}", {"identifierType": "DOI"})
-    elif record.repository_url:
-        w.element("jpcoar:identifier", record.repository_url, {"identifierType": "URI"})
-    w.element("jpcoar:identifier", landing_url(record), {"identifierType": "URI"})
+    links = record_links(record)
+    if links.doi:
+        w.element("jpcoar:identifier", links.doi_url, {"identifierType": "DOI"})
+    elif links.data_url:
+        w.element("jpcoar:identifier", links.data_url, {"identifierType": "URI"})
+    w.element("jpcoar:identifier", links.landing_url, {"identifierType": "URI"})
     # 6
     if record.data_no:
         w.start("jpcoar:relation", {"relationType": "isIdenticalTo"})

@@ -1,11 +1,13 @@
 """Simple Dublin Core (`oai_dc`), with the OpenAIRE conventions for access rights and embargoes
-(metadata-elements.md §3.2, §4). Public API: `record_to_oai_dc(record)` → the `oai_dc:dc` element."""
+(metadata-elements.md §3.2, §4). Public API: `record_to_oai_dc(record)` → the `oai_dc:dc` element; its
+links follow `record_links` (the record annotated by `with_data_access(viewer)`)."""
 
 from lxml import etree
 
 from ..models import RecordPerson
+from ..permissions import record_links
 from ..vocabularies import LICENSE_URL, AccessRight
-from .common import DC, XSI, bilingual, issued, labels, landing_url, people, record_doi, sub
+from .common import DC, XSI, bilingual, issued, labels, people, sub
 
 NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 SCHEMA_LOCATION = f"{NS} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
@@ -41,11 +43,12 @@ def record_to_oai_dc(record) -> etree._Element:
     sub(root, D + "type", record.data_type)
     if record.file_size:
         sub(root, D + "format", record.file_size)
-    if doi := record_doi(record):
-        sub(root, D + "identifier", f"https://doi.org/{doi}")
-    elif record.repository_url:
-        sub(root, D + "identifier", record.repository_url)
-    sub(root, D + "identifier", landing_url(record))
+    links = record_links(record)
+    if links.doi:
+        sub(root, D + "identifier", links.doi_url)
+    elif links.data_url:
+        sub(root, D + "identifier", links.data_url)
+    sub(root, D + "identifier", links.landing_url)
     if record.access_right:
         sub(root, D + "rights", EU_ACCESS[record.access_right])
     if url := LICENSE_URL.get(record.license):

@@ -9,8 +9,9 @@ def _with_people(records):
 
 
 def sheet_records(*, user, project_id: int | None = None, status: str | None = None):
-    """The records `user` may see, filtered, in sheet order, with what a row shows."""
-    records = ManagedData.objects.visible_to(user)
+    """The records `user` may see, filtered, in sheet order, with what a row shows (and whether `user` gets
+    their data)."""
+    records = ManagedData.objects.visible_to(user).with_data_access(user)
     if project_id:
         records = records.filter(project_id=project_id)
     if status:

@@ -23,7 +23,7 @@ from portal.validators import normalize_ror
 
 from ..formats.common import labels
 from ..models import ManagedData, RecordPerson
-from ..permissions import can_create_managed_data
+from ..permissions import can_create_managed_data, record_links
 from ..services import EDITABLE_FIELDS, PERSON_FIELDS, managed_data_update
 from ..validators import normalize_repository_url
 from ..vocabularies import PROJECT_FIELD, DataManagerType, MetadataAccess, ProvisionPolicy
@@ -60,6 +60,8 @@ def _person_cell(person) -> str:
 
 
 def _row(record: ManagedData, language: str) -> list[str]:
+    """One sheet row; `record` is annotated by `with_data_access(viewer)` (the data location follows
+    `record_links`)."""
     index = 0 if language == "ja" else 1
     project = record.project
     program = project.program
@@ -78,6 +80,8 @@ def _row(record: ManagedData, language: str) -> list[str]:
             value = labels("research_field")[record.effective_research_field][index]
         elif key in CODED:
             value = labels(CODED[key])[value][index] if value else ""
+        elif key == "repository_url":
+            value = record_links(record).location
         values[key] = value
     for kind, (names, numbers) in PEOPLE.items():
         people = [p for p in record.people.all() if p.kind == kind]

@@ -2,7 +2,8 @@ from django import template
 
 from metadata.deposit.forms import DepositForm
 from metadata.deposit.models import DepositJob
-from metadata.deposit.permissions import can_deposit_managed_data
+from metadata.deposit.permissions import can_choose_primary_copy, can_deposit_managed_data
+from metadata.deposit.selectors import record_copies
 from metadata.permissions import can_curate_managed_data
 
 register = template.Library()
@@ -20,3 +21,11 @@ def record_deposit_panel(context, record):
         "jobs": DepositJob.objects.filter(record=record).select_related("repository"),
         "form": form if form and form.fields["repository"].queryset.exists() else None,
     }
+
+
+@register.inclusion_tag("metadata/deposit/_record_copies.html", takes_context=True)
+def record_copies_panel(context, record):
+    """The record's copies in repositories, for everyone who sees the record (the landing page of a copy
+    only to those who get the data, as `record_links` decides); its curators choose the primary one."""
+    return {"copies": record_copies(record), "csrf_token": context.get("csrf_token"),
+            "can_choose": can_choose_primary_copy(context["request"].user, record)}

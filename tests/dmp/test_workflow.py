@@ -45,7 +45,7 @@ def test_submit_freezes_a_version_that_later_edits_do_not_change(dmp, reviewer):
     v1, v2 = dmp.versions.order_by("number")
     assert v1.answers["scope"] != "新しい範囲" and v2.answers["scope"] == "新しい範囲"
     assert len(v1.datasets) == 1 and v1.datasets[0]["title_ja"] == "テストデータ"
-    changed = [row for row in version_diff(old=v1, new=v2) if row["changed"]]
+    changed = [row for row in version_diff(old=v1, new=v2, viewer=reviewer) if row["changed"]]
     assert [row["question"] for row in changed] == [question]
 
 

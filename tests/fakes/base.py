@@ -7,7 +7,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-FAILURES = ("500", "503", "429", "401", "409", "leaky", "timeout", "malformed", "slow")
+FAILURES = ("500", "503", "429", "401", "409", "leaky", "timeout", "malformed", "slow", "corrupt")
 
 
 class Request:
@@ -16,8 +16,28 @@ class Request:
         self.method, self.path = handler.command, parts.path
         self.query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         self.headers = handler.headers
-        length = int(handler.headers.get("Content-Length") or 0)
-        self.body = handler.rfile.read(length) if length else b""
+        self.corrupt = False  # told to damage the file content it stores (see `FakeServer.fail_next`)
+        if (handler.headers.get("Transfer-Encoding") or "").lower() == "chunked":
+            self.body = self._read_chunked(handler.rfile)
+        else:
+            length = int(handler.headers.get("Content-Length") or 0)
+            self.body = handler.rfile.read(length) if length else b""
+
+    @staticmethod
+    def _read_chunked(stream) -> bytes:
+        parts = []
+        while size := int(stream.readline().split(b";")[0].strip() or b"0", 16):
+            parts.append(stream.read(size))
+            stream.readline()
+        while stream.readline() not in (b"\r\n", b"\n", b""):  # trailers
+            pass
+        return b"".join(parts)
+
+    def damaged(self, content: bytes) -> bytes:
+        """The content as stored: one byte flipped when told to corrupt."""
+        if not self.corrupt or not content:
+            return content
+        return content[:-1] + bytes([content[-1] ^ 0xFF])
 
     @property
     def content_type(self) -> str:
@@ -80,8 +100,9 @@ class FakeServer:
         """Misbehave on `count` calls, after `after` normal ones: an HTTP status ("500", "503", "429",
         "401", "409"; with Retry-After if given), "leaky" (a 400 whose message echoes the credentials),
         "timeout" (no answer for `slow_seconds`, then the connection drops, nothing done), "malformed" (200
-        with an unreadable body, nothing done) or "slow" (does the work, then answers after `slow_seconds`,
-        as an overloaded server does)."""
+        with an unreadable body, nothing done), "slow" (does the work, then answers after `slow_seconds`,
+        as an overloaded server does) or "corrupt" (stores a file's content with one byte changed, as if
+        damaged on the way, and reports the checksum of what it stored)."""
         assert mode in FAILURES, mode
         with self.lock:
             self.failures.extend([(None, None)] * after + [(mode, retry_after)] * count)
@@ -105,6 +126,7 @@ class FakeServer:
         elif mode == "401" or not self.authorized(request):
             reply = self.unauthorized(request)
         else:
+            request.corrupt = mode == "corrupt"
             try:
                 with self.lock:
                     reply = self.route(request)

@@ -61,7 +61,7 @@ def librarian(institution):
 def published_record(institution, librarian, **fields) -> ManagedData:
     """A record of a new project of `institution`, published by `librarian` through our services."""
     return make_record(project=ProjectFactory(institution=institution), status="published", librarian=librarian,
-                       title_en=f"Test data {next(_numbers)}", **fields)
+                       **{"title_en": f"Test data {next(_numbers)}", **fields})
 
 
 @pytest.fixture

@@ -8,7 +8,15 @@ import pytest
 from metadata.deposit.models import DepositJob
 from metadata.deposit.services import deposit_jobs_queue
 from tests.conftest import wait_for
-from tests.metadata.deposit_fixtures import KINDS, fakes, institution, librarian, make_repository, record  # noqa: F401
+from tests.metadata.deposit_fixtures import (  # noqa: F401
+    KINDS,
+    fakes,
+    institution,
+    librarian,
+    make_repository,
+    published_record,
+    record,
+)
 
 pytest.register_assert_rewrite("tests.metadata.oai_fixtures")
 from tests.metadata.oai_fixtures import assert_valid, official_schemas  # noqa: E402, F401
@@ -30,11 +38,14 @@ def _assigned(fake) -> tuple[str, str]:
 
 
 def _assert_deposited(job: DepositJob, fake) -> None:
+    """The job and its copy carry what the repository assigned; the record keeps the location it had."""
     landing, doi = _assigned(fake)
     assert (job.state, job.landing_url, job.doi, job.last_error) == ("succeeded", landing, doi, "")
+    assert (job.copy.landing_url, job.copy.doi, job.copy.remote_id, job.copy.is_primary) == (
+        landing, doi, job.remote_id, False)
     job.record.refresh_from_db()
-    assert job.record.repository_url == (f"https://doi.org/{doi}" if doi else landing)
-    assert job.record.doi == doi
+    assert (job.record.repository_url, job.record.doi) == ("https://repo.example.ac.jp/records/1", "")
+    assert [c.landing_url for c in job.record.copies.filter(is_primary=True)] == [job.record.repository_url]
     assert len(fake.records) == 1
 
 
@@ -48,7 +59,7 @@ def test_librarian_deposits_a_published_record_in_process(kind, fields, fakes, r
     job.refresh_from_db()
     _assert_deposited(job, fakes[kind])
     assert (job.attempts, job.step) == (1, "identify")
-    assert job.record.datestamp > datestamp
+    assert job.record.datestamp == datestamp  # nothing harvesters see has changed
 
 
 @pytest.mark.celery_worker
@@ -74,13 +85,19 @@ def test_sword_zip_package_carries_valid_jpcoar_and_the_files(official_schemas, 
         assert_valid(official_schemas["jpcoar_2.0"], archive.read("jpcoar.xml"))
 
 
-def test_a_doi_from_one_repository_stays_the_records_link_after_a_deposit_without_doi(
-        fakes, record, librarian, institution, django_capture_on_commit_callbacks):  # noqa: F811
+def test_a_record_without_a_location_takes_its_first_copy_and_keeps_it(
+        fakes, institution, librarian, django_capture_on_commit_callbacks):  # noqa: F811
+    bare = published_record(institution, librarian, repository_url="", repository_info_ja="", repository_info_en="")
+    datestamp = bare.datestamp
     for kind in ("inveniordm", "sword2"):
         repository = make_repository(kind, fakes[kind], institution)
         with django_capture_on_commit_callbacks(execute=True):
-            deposit_jobs_queue(record_ids=[record.pk], repository_id=repository.pk, actor=librarian)
-    record.refresh_from_db()
+            deposit_jobs_queue(record_ids=[bare.pk], repository_id=repository.pk, actor=librarian)
+    bare.refresh_from_db()
     [remote] = fakes["inveniordm"].published()
-    assert (record.doi, record.repository_url) == (remote["doi"], f"https://doi.org/{remote['doi']}")
+    assert (bare.doi, bare.repository_url) == (remote["doi"], f"https://doi.org/{remote['doi']}")
+    assert bare.repository_info_en == "Test inveniordm"
+    assert bare.datestamp > datestamp  # its location is new to harvesters
     assert DepositJob.objects.filter(state="succeeded").count() == 2
+    assert [(c.repository.kind, c.is_primary) for c in bare.copies.all()] == [("inveniordm", True),
+                                                                              ("sword2", False)]

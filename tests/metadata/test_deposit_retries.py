@@ -81,7 +81,7 @@ def test_transient_failure_is_retried_later_then_succeeds(kind, mode, message, q
     fakes[kind].fail_next(1, mode, after=1)  # the create call
     assert deposit_job_run(job_id=job.pk) == 1.0
     job.refresh_from_db()
-    assert (job.state, job.attempts, job.last_error) == ("queued", 1, message)
+    assert (job.state, job.attempts, job.last_error) == ("waiting", 1, message)
     assert job.next_retry_at > timezone.now()
     assert deposit_job_run(job_id=job.pk) is None
     job.refresh_from_db()
@@ -132,7 +132,7 @@ def test_answer_lost_after_the_repository_created_the_record_makes_no_second_one
     fakes[kind].fail_next(1, "slow", after=1)  # creates the record, answers after our timeout
     deposit_job_run(job_id=job.pk)
     job.refresh_from_db()
-    assert (job.state, job.remote_id, len(fakes[kind].records)) == ("queued", "", 1)
+    assert (job.state, job.remote_id, len(fakes[kind].records)) == ("waiting", "", 1)
     deposit_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.state == "succeeded"

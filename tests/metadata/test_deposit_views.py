@@ -122,7 +122,7 @@ def test_job_list_query_count_does_not_grow(size, client, record, librarian, fak
         repository = make_repository("inveniordm", fakes["inveniordm"], institution)
         deposit_jobs_queue(record_ids=[record.pk], repository_id=repository.pk, actor=librarian)
     client.force_login(librarian)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(reverse("deposit:job-list")).status_code == 200
 
 

@@ -1,5 +1,6 @@
 """The one visibility rule, on every surface: role × curation state × metadata access × surface for who
-sees a record, and role × data access right for who gets the data link."""
+sees a record (the project's DMP readers see its records in every state), and role × data access right for
+who gets the data link."""
 
 import datetime
 
@@ -14,12 +15,14 @@ STATES = ["draft", "submitted", "returned", "published", "withdrawn"]
 METADATA_ACCESS = ["open access", "restricted access", "closed access"]
 INSIDERS = PEOPLE | {"librarian", "superuser"}
 INSTITUTION = INSIDERS | {"member", "reviewer"}
+DMP_READERS = {"reviewer", "funder_officer"}  # may read the project's DMP, so its records' metadata
 
 
 def expected_viewers(state, metadata_access):
     if state not in ("published", "withdrawn"):
-        return INSIDERS
-    return {"open access": set(ROLES), "restricted access": INSTITUTION, "closed access": INSIDERS}[metadata_access]
+        return INSIDERS | DMP_READERS
+    by_access = {"open access": set(ROLES), "restricted access": INSTITUTION, "closed access": INSIDERS}
+    return by_access[metadata_access] | DMP_READERS
 
 
 def _title(record):
