@@ -348,3 +348,4 @@ class CurationEvent(models.Model):
     def __str__(self):
         return f"{self.record_id}: {self.from_status} → {self.to_status}"
 from .deposit.models import DepositCopy, DepositJob, Repository  # noqa: E402, F401  (registers the deposit models)
+from .oai.models import HarvestRecord  # noqa: E402, F401  (registers the harvest model)

@@ -14,6 +14,7 @@ from portal.services import notification_send
 from portal.validators import normalize_ror
 
 from .models import CurationEvent, ManagedData, RecordPerson
+from .oai.rendering import harvest_refresh
 from .permissions import ACTION_PERMISSIONS, can_create_managed_data, can_edit_managed_data, can_make_new_version
 from .validators import normalize_repository_url
 from .vocabularies import Status
@@ -93,6 +94,7 @@ def _set_people(record: ManagedData, rows: list[RecordPerson]) -> None:
     for row in rows:
         row.record = record
     RecordPerson.objects.bulk_create(rows)
+    harvest_refresh([record.pk])  # bulk_create sends no signal
 
 
 def _check(record: ManagedData, people: list[dict] | None, *, complete: bool, given=None,
@@ -283,7 +285,10 @@ def managed_data_lift_embargoes(*, today=None) -> int:
     """Daily: records whose embargo ended become downloadable for everyone; bump their datestamp so that
     harvesters collect them again. Idempotent."""
     now = timezone.now()
-    return ManagedData.objects.embargo_due(today).update(embargo_lifted_at=now, datestamp=now, updated_at=now)
+    due = list(ManagedData.objects.embargo_due(today).values_list("pk", flat=True))
+    lifted = ManagedData.objects.filter(pk__in=due).update(embargo_lifted_at=now, datestamp=now, updated_at=now)
+    harvest_refresh(due)  # the data link is now everyone's: the public view changed
+    return lifted
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from lxml import etree
 
 from ..vocabularies import License
+from .writer import xml_text
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -65,12 +66,16 @@ def labels(vocabulary: str) -> dict[str, tuple[str, str]]:
 
 
 def sub(parent, tag: str, text=None, attrib: dict | None = None, lang: str | None = None):
-    """Append a child element; returns it. (The hot path of every export: kept lean.)"""
-    element = etree.SubElement(parent, tag, attrib) if attrib else etree.SubElement(parent, tag)
+    """Append a child element; returns it. Characters XML cannot carry are left out (defence in depth
+    behind the models' validators: one stray control character must not break an export or a harvest)."""
+    if attrib:
+        element = etree.SubElement(parent, tag, {name: xml_text(value) for name, value in attrib.items()})
+    else:
+        element = etree.SubElement(parent, tag)
     if lang:
         element.set(XML_LANG, lang)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

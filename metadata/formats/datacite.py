@@ -37,13 +37,13 @@ def _person(parent, person, tag: str, contributor_type: str | None = None) -> No
 
 
 def record_to_datacite(record) -> etree._Element:
+    """The `resource`. DataCite registers DOIs only: a record without one says so with DataCite's standard
+    value for "to be assigned" (`:tba`) rather than offering its landing page as a "URL" identifier,
+    which DataCite cannot register; the landing page is always an alternate identifier."""
     root = etree.Element(K + "resource", nsmap={None: NS, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     links = record_links(record)
-    if links.doi:
-        sub(root, K + "identifier", links.doi, {"identifierType": "DOI"})
-    else:
-        sub(root, K + "identifier", links.landing_url, {"identifierType": "URL"})
+    sub(root, K + "identifier", links.doi or ":tba", {"identifierType": "DOI"})
     hosting = bilingual(record, "hosting_institution")
     creators = sub(root, K + "creators")
     for person in people(record.people.all(), RecordPerson.Kind.CREATOR):
@@ -84,9 +84,8 @@ def record_to_datacite(record) -> etree._Element:
     if record.access_right == AccessRight.EMBARGOED and record.embargo_until:
         sub(dates, K + "date", record.embargo_until.isoformat(), {"dateType": "Available"})
     alternates = sub(root, K + "alternateIdentifiers")
-    if links.doi:
-        sub(alternates, K + "alternateIdentifier", links.landing_url, {"alternateIdentifierType": "URL"})
-    elif links.data_url:
+    sub(alternates, K + "alternateIdentifier", links.landing_url, {"alternateIdentifierType": "URL"})
+    if not links.doi and links.data_url:
         sub(alternates, K + "alternateIdentifier", links.data_url, {"alternateIdentifierType": "URL"})
     if record.data_no:
         sub(alternates, K + "alternateIdentifier", record.data_no, {"alternateIdentifierType": "Local"})

@@ -2,7 +2,7 @@
 
 Public API: `record_to_jpcoar_bytes(record)` gives the serialised document and `record_to_jpcoar(record)`
 the `jpcoar:jpcoar` lxml element. The record should come with `project__program__funder` and `people`
-loaded and be annotated by `with_data_access(viewer)` (see `metadata.oai.selectors.oai_queryset`): a data
+loaded and be annotated by `with_data_access(viewer)` (see `metadata.oai.rendering.public_view`): a data
 location that is not a DOI goes out only to a viewer who gets the data (`record_links`)."""
 
 from lxml import etree

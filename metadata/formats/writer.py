@@ -7,11 +7,15 @@ import re
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+def xml_text(value: str) -> str:
+    """`value` without the characters XML cannot carry (C0 controls other than tab and newlines, lone
+    surrogates, U+FFFE/U+FFFF)."""
+    return NOT_XML.sub("", value) if NOT_XML.search(value) else value
+
+
 def text(value: str) -> str:
     """`value` escaped as character data, without characters XML cannot carry."""
-    if NOT_XML.search(value):
-        value = NOT_XML.sub("", value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return xml_text(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def attribute(value: str) -> str:

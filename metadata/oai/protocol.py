@@ -10,9 +10,9 @@ from django.utils import timezone
 from lxml import etree
 
 from ..formats import datacite, jpcoar, oai_dc
-from ..formats.writer import NOT_XML, Writer
-from ..vocabularies import Status
+from ..formats.writer import NOT_XML, xml_text
 from . import selectors
+from .rendering import FORMAT_COLUMNS, datestamp, oai_identifier
 from .tokens import BadToken, token_dump, token_load
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -21,13 +21,11 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_ID = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 
-# metadataPrefix -> (record to markup, schema, namespace)
+# metadataPrefix -> (schema, namespace); rendering.FORMAT_COLUMNS renders them.
 FORMATS = {
-    "jpcoar_2.0": (jpcoar.record_to_jpcoar_markup,
-                   "https://github.com/JPCOAR/schema/blob/master/2.0/jpcoar_scm.xsd", jpcoar.NS),
-    "oai_datacite": (datacite.record_to_datacite_markup, "http://schema.datacite.org/meta/kernel-4/metadata.xsd",
-                     datacite.NS),
-    "oai_dc": (oai_dc.record_to_oai_dc_markup, "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", oai_dc.NS),
+    "jpcoar_2.0": ("https://github.com/JPCOAR/schema/blob/master/2.0/jpcoar_scm.xsd", jpcoar.NS),
+    "oai_datacite": ("http://schema.datacite.org/meta/kernel-4/metadata.xsd", datacite.NS),
+    "oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", oai_dc.NS),
 }
 
 LIST_ARGS = (("metadataPrefix",), ("from", "until", "set"))
@@ -41,6 +39,13 @@ VERBS = {
     "ListRecords": (*LIST_ARGS, "resumptionToken"),
 }
 
+# The syntax of argument values (OAI-PMH schema: metadataPrefixType, setSpecType, identifierType as an
+# anyURI without spaces); a value outside it is a badArgument and is never echoed into <request>.
+SYNTAX = {
+    "metadataPrefix": re.compile(r"[A-Za-z0-9\-_\.!~\*'\(\)]+"),
+    "set": re.compile(selectors.SET_SPEC),
+    "identifier": re.compile(r"[!-~]+"),
+}
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
@@ -51,14 +56,6 @@ class OAIError(Exception):
         super().__init__(message)
 
 
-def datestamp(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def oai_identifier(record_id: int) -> str:
-    return f"oai:{settings.OAI_REPOSITORY_IDENTIFIER}:{record_id}"
-
-
 def _record_id(identifier: str) -> int:
     match = re.fullmatch(rf"oai:{re.escape(settings.OAI_REPOSITORY_IDENTIFIER)}:([0-9]{{1,18}})", identifier)
     if not match:
@@ -66,18 +63,19 @@ def _record_id(identifier: str) -> int:
     return int(match.group(1))
 
 
-def _public_record(identifier: str):
-    record = selectors.oai_record(_record_id(identifier))
-    if record is None:
+def _harvested(identifier: str):
+    row = selectors.oai_row(_record_id(identifier))
+    if row is None:
         raise OAIError("idDoesNotExist", f"No item has the identifier {identifier!r} in this repository.")
-    return record
+    return row
 
 
-def _format(prefix: str):
+def _format(prefix: str) -> str:
+    """The stored column of a metadata format."""
     if prefix not in FORMATS:
         raise OAIError("cannotDisseminateFormat",
                        f"The metadata format {prefix!r} is not supported; use one of {', '.join(FORMATS)}.")
-    return FORMATS[prefix][0]
+    return FORMAT_COLUMNS[prefix][0]
 
 
 def _parse_time(name: str, value: str, *, end: bool) -> tuple[datetime.datetime | None, str]:
@@ -136,6 +134,8 @@ def _parse(params: dict[str, list[str]]) -> tuple[str, dict]:
             raise OAIError("badArgument", f"The argument {name!r} is repeated.")
         if NOT_XML.search(values[0]):
             raise OAIError("badArgument", f"The argument {name!r} contains characters that XML cannot carry.")
+        if name in SYNTAX and not SYNTAX[name].fullmatch(values[0]):
+            raise OAIError("badArgument", f"The value of the argument {name!r} is not in the protocol's syntax.")
         args[name] = values[0]
     if exclusive and exclusive in args:
         if len(args) > 1:
@@ -150,27 +150,15 @@ def _parse(params: dict[str, list[str]]) -> tuple[str, dict]:
 def _sub(parent, tag: str, text: str | None = None, **attrib):
     element = etree.SubElement(parent, P + tag, attrib)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
-def _header(w: Writer, record) -> None:
-    w.start("header", {"status": "deleted"} if record.status == Status.WITHDRAWN else None)
-    w.element("identifier", oai_identifier(record.pk))
-    w.element("datestamp", datestamp(record.datestamp))
-    for spec in selectors.record_set_specs(record):
-        w.element("setSpec", spec)
-    w.end("header")
-
-
-def _record(w: Writer, record, to_markup) -> None:
-    w.start("record")
-    _header(w, record)
-    if record.status != Status.WITHDRAWN:
-        w.start("metadata")
-        w.parts.append(to_markup(record))
-        w.end("metadata")
-    w.end("record")
+def _record(header: str, deleted: bool, metadata: str) -> str:
+    """A `record` element from stored markup: GetRecord and ListRecords write the same bytes."""
+    if deleted:
+        return f"<record>{header}</record>"
+    return f"<record>{header}<metadata>{metadata}</metadata></record>"
 
 
 def identify(body, args: dict, base_url: str) -> None:
@@ -192,9 +180,10 @@ def identify(body, args: dict, base_url: str) -> None:
 
 
 def list_metadata_formats(body, args: dict, base_url: str) -> None:
-    if "identifier" in args and _public_record(args["identifier"]).status == Status.WITHDRAWN:
+    row = _harvested(args["identifier"]) if "identifier" in args else None
+    if row is not None and row.deleted:
         raise OAIError("noMetadataFormats", "The item has been deleted: no metadata is disseminated for it.")
-    for prefix, (_, schema, namespace) in FORMATS.items():
+    for prefix, (schema, namespace) in FORMATS.items():
         element = _sub(body, "metadataFormat")
         _sub(element, "metadataPrefix", prefix)
         _sub(element, "schema", schema)
@@ -211,10 +200,9 @@ def list_sets(body, args: dict, base_url: str) -> None:
 
 
 def get_record(body, args: dict, base_url: str) -> str:
-    to_markup = _format(args["metadataPrefix"])
-    w = Writer()
-    _record(w, _public_record(args["identifier"]), to_markup)
-    return w.markup()
+    column = _format(args["metadataPrefix"])
+    row = _harvested(args["identifier"])
+    return _record(row.header, row.deleted, getattr(row, column))
 
 
 def _list(body, args: dict, verb: str) -> str:
@@ -231,36 +219,31 @@ def _list(body, args: dict, verb: str) -> str:
             raise OAIError("badResumptionToken", "The resumption token is invalid or has expired.") from None
     else:
         after, cursor, total = 0, 0, None
-    to_markup = _format(args["metadataPrefix"])
+    column = _format(args["metadataPrefix"])
     start, end = _window(args)
-    records = selectors.oai_records(set_spec=args.get("set"), start=start, end=end,
-                                    with_people=verb == "ListRecords")
-    if records is None:
+    rows = selectors.oai_rows(set_spec=args.get("set"), start=start, end=end)
+    if rows is None:
         raise OAIError("noRecordsMatch", f"There is no set {args['set']!r}; ListSets lists the sets.")
     if total is None:
-        total = records.count()
+        total = rows.count()
     size = settings.OAI_PAGE_SIZE
-    page = list(records.filter(pk__gt=after)[: size + 1])
+    fields = ("record_id", "header", "deleted", column) if verb == "ListRecords" else ("record_id", "header")
+    page = list(rows.filter(record_id__gt=after).values_list(*fields)[: size + 1])
     if not page and cursor == 0:
         raise OAIError("noRecordsMatch", "No records match these arguments.")
     more = len(page) > size
     page = page[:size]
-    w = Writer()
-    for record in page:
-        if verb == "ListRecords":
-            _record(w, record, to_markup)
-        else:
-            _header(w, record)
+    markup = "".join(_record(*row[1:]) if verb == "ListRecords" else row[1] for row in page)
     if cursor or more:
         if more:
-            token, expires = token_dump({"verb": verb, "args": args, "after": page[-1].pk,
+            token, expires = token_dump({"verb": verb, "args": args, "after": page[-1][0],
                                          "cursor": cursor + len(page), "total": total})
             element = _sub(body, "resumptionToken", token, expirationDate=datestamp(expires))
         else:
             element = _sub(body, "resumptionToken")
         element.set("completeListSize", str(max(total, cursor + len(page))))
         element.set("cursor", str(cursor))
-    return w.markup()
+    return markup
 
 
 def list_identifiers(body, args: dict, base_url: str) -> str:

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from dmp.models import ProjectMember
 from dmp.services import dmp_transition, template_load_shipped
 from metadata.models import ManagedData
+from metadata.oai.rendering import harvest_refresh
 from portal.models import Role
 from tests.dmp.factories import complete, make_dmp
 from tests.factories import InstitutionFactory, make_record, user_with_role
@@ -78,6 +79,7 @@ class Plan:
                 if days:
                     ManagedData.objects.filter(pk=record.pk).update(
                         embargo_until=timezone.localdate() + datetime.timedelta(days))
+                    harvest_refresh([record.pk])  # time passed: the daily embargo job renders it again
                 if access == "shared":
                     record.shared_with.add(self.users["sharer"])
         dmp_transition(dmp_id=self.dmp.pk, action="submit", actor=project.pi)

@@ -79,15 +79,19 @@ def test_embargoed_record_carries_its_available_date(demo):
         e.text for e in dc.findall("{http://purl.org/dc/elements/1.1/}date")]
 
 
-def test_datacite_uses_the_doi_or_the_landing_page(demo):
+def test_datacite_identifies_by_doi_and_never_offers_the_landing_page_as_identifier(demo):
     records = {r.title_en: r for r in _all_demo_records()}
     with_doi = record_to_datacite(records["Scalp EEG during BMI operation"])
     k = "{http://datacite.org/schema/kernel-4}"
     assert (with_doi.find(k + "identifier").get("identifierType"), with_doi.find(k + "identifier").text) == \
         ("DOI", "10.18112/openneuro.ds000001.v1.0.0")
     without = records["Robot grasping learning data"]
-    element = record_to_datacite(without).find(k + "identifier")
-    assert (element.get("identifierType"), element.text) == ("URL", f"{settings.PORTAL_BASE_URL}/data/{without.pk}/")
+    resource = record_to_datacite(without)
+    element = resource.find(k + "identifier")
+    # DataCite registers DOIs only: "to be assigned" (DataCite's standard value), not a URL identifier
+    assert (element.get("identifierType"), element.text) == ("DOI", ":tba")
+    alternates = [(e.get("alternateIdentifierType"), e.text) for e in resource.iter(k + "alternateIdentifier")]
+    assert ("URL", f"{settings.PORTAL_BASE_URL}/data/{without.pk}/") in alternates
 
 
 @pytest.mark.schemas
