@@ -9,6 +9,8 @@ from portal.models import Department
 
 from .models import DMP, DMPStatus
 
+MAX_WAITING_DAYS = 36500  # a century: further back than any DMP, and still a date
+
 
 class DMPFilter(django_filters.FilterSet):
     """Filters of the DMP list, the review queue and the API, applied on top of `visible_to`."""
@@ -19,7 +21,7 @@ class DMPFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(label=_("Department"), field_name="project__department",
                                                   queryset=Department.objects.all())
     waiting_days = django_filters.NumberFilter(label=_("Waiting at least (days)"), method="filter_waiting",
-                                               min_value=0)
+                                               min_value=0, max_value=MAX_WAITING_DAYS, decimal_places=0)
     grant_number = django_filters.CharFilter(label=_("Japan Grant Number"), field_name="project__grant_number",
                                              lookup_expr="icontains")
 

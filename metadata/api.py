@@ -1,5 +1,3 @@
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -15,10 +13,6 @@ from .permissions import can_edit_managed_data
 from .serializers import ManagedDataSerializer, TransitionSerializer
 from .services import InvalidTransition, managed_data_create, managed_data_transition, managed_data_update
 from .vocabularies import Status
-
-
-def _django_errors(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
 
 
 class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -45,13 +39,7 @@ class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         project, people = data.pop("project"), data.pop("people", [])
-        try:
-            serializer.instance = managed_data_create(project=project, actor=self.request.user, data=data,
-                                                      people=people)
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
+        serializer.instance = managed_data_create(project=project, actor=self.request.user, data=data, people=people)
         serializer.instance.data_access = True
 
     def perform_update(self, serializer):
@@ -61,11 +49,8 @@ class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         data = dict(serializer.validated_data)
         data.pop("project", None)
         people = data.pop("people", None)
-        try:
-            serializer.instance = managed_data_update(record_id=record.pk, actor=self.request.user, data=data,
-                                                      people=people)
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
+        serializer.instance = managed_data_update(record_id=record.pk, actor=self.request.user, data=data,
+                                                  people=people)
         serializer.instance.data_access = True
 
     def _transition(self, request, pk, name):
@@ -77,10 +62,6 @@ class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                                     message=payload.validated_data["message"])
         except InvalidTransition as error:
             raise ValidationError({"status": [str(error)]}) from None
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
 
     @extend_schema(request=TransitionSerializer, responses=ManagedDataSerializer)

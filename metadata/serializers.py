@@ -29,12 +29,15 @@ class ManagedDataSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="metadata:api-managed-data-detail")
     research_field_resolved = serializers.CharField(source="effective_research_field", read_only=True)
     missing = serializers.SerializerMethodField(help_text=_("Elements still missing for submission."))
+    # null: withheld from a viewer without access to the data (see to_representation)
+    doi = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = ManagedData
         fields = ["id", "url", "project", "institution", *EDITABLE_FIELDS, "research_field_resolved", "people",
                   "status", "doi", "datestamp", "published_at", "updated_at", "missing"]
         read_only_fields = ["institution", "status", "doi", "datestamp", "published_at", "updated_at"]
+        extra_kwargs = {"repository_url": {"allow_null": True}}
 
     def get_missing(self, record) -> dict:
         return record.completeness_errors() if record.status in ManagedData.EDITABLE else {}
@@ -45,6 +48,9 @@ class ManagedDataSerializer(serializers.ModelSerializer):
             data["repository_url"] = None
             data["doi"] = None
         return data
+
+    def validate_repository_url(self, value):
+        return value or ""
 
     def validate_project(self, project):
         request = self.context["request"]
