@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policy.models import FundingProgram
 from portal.models import Department
+from portal.validators import normalize_identifier
 
 from .models import DMP, DMPStatus
 
@@ -22,12 +23,15 @@ class DMPFilter(django_filters.FilterSet):
                                                   queryset=Department.objects.all())
     waiting_days = django_filters.NumberFilter(label=_("Waiting at least (days)"), method="filter_waiting",
                                                min_value=0, max_value=MAX_WAITING_DAYS, decimal_places=0)
-    grant_number = django_filters.CharFilter(label=_("Japan Grant Number"), field_name="project__grant_number",
-                                             lookup_expr="icontains")
+    grant_number = django_filters.CharFilter(label=_("Japan Grant Number"), method="filter_grant_number")
 
     class Meta:
         model = DMP
         fields = ["status", "program", "department", "waiting_days", "grant_number"]
+
+    def filter_grant_number(self, queryset, name, value):
+        """Part of the number, in either width: ｍｊｃｒ２４ finds JPMJCR24W9."""
+        return queryset.filter(project__grant_number__icontains=normalize_identifier(value))
 
     def filter_waiting(self, queryset, name, value):
         """Submitted (awaiting review) for at least `value` days."""

@@ -17,7 +17,7 @@ GRANT_NUMBER_RE = re.compile(r"^JP[A-Za-z0-9]+$")
 
 
 def validate_erad_researcher_number(value: str) -> None:
-    if not ERAD_RE.match(normalize_identifier(value or "")):
+    if not ERAD_RE.fullmatch(normalize_identifier(value or "")):
         raise ValidationError(
             _("Enter the e-Rad researcher number as 8 half-width digits, e.g. 12345678."),
             code="invalid_erad",
@@ -25,7 +25,7 @@ def validate_erad_researcher_number(value: str) -> None:
 
 
 def validate_grant_number(value: str) -> None:
-    if not GRANT_NUMBER_RE.match(normalize_identifier(value or "")):
+    if not GRANT_NUMBER_RE.fullmatch(normalize_identifier(value or "")):
         raise ValidationError(
             _("Enter the Japan Grant Number as the funder issued it: JP followed by letters and digits, e.g. "
               "JPMJPF2101 (JST), JP24K00366 (KAKENHI) or JP21km0908001 (AMED)."),
