@@ -107,3 +107,20 @@ def test_null_repository_url_means_none(people):
     response = _client(people["researcher"]).post("/api/v1/managed-data/", {"project": project.pk,
                                                                            "repository_url": None}, format="json")
     assert response.status_code == 201 and response.json()["repository_url"] == ""
+
+
+def test_the_schema_says_what_the_api_answers(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    assert components["DMP"]["properties"]["approved_version"]["nullable"] is True
+    assert components["ManagedData"]["properties"]["doi"]["nullable"] is True
+    assert components["ManagedData"]["properties"]["repository_url"]["nullable"] is True
+    comments = schema["paths"]["/api/v1/dmps/{id}/comments/"]["get"]["responses"]["200"]["content"]
+    assert comments["application/json"]["schema"]["type"] == "array"  # a list, not a page
+
+
+def test_withheld_data_links_come_back_null(people):
+    record = make_record(project=people["project"], status="published", librarian=people["librarian"],
+                         access_right="restricted access")
+    body = _client(None).get(f"/api/v1/managed-data/{record.pk}/").json()
+    assert body["repository_url"] is None and body["doi"] is None
