@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Run the portal on SQLite with demo data (tasks run in-process, e-mail to the console).
+# Links the portal writes (OAI baseURL, citations, JSON-LD, e-mails) follow the port the demo serves on.
+demo: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 demo: $(STAMP)
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --noinput
@@ -29,6 +31,8 @@ test: $(STAMP)
 	$(PY) manage.py compile_translations
 	@test -x /usr/bin/chromium || sh .ci/system-packages.sh || \
 		echo "Chromium could not be installed: the browser tests will be skipped."
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent || \
+		echo "axe-core could not be installed from npm: the accessibility test will fail."
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Refresh the Japanese message catalogues after changing user-facing strings.

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class MetadataConfig(AppConfig):
     name = "metadata"
     verbose_name = _("Managed data and metadata")
+
+    def ready(self):
+        from portal import inbox
+
+        from .deposit.selectors import inbox_sections as deposit_inbox
+        from .selectors import inbox_sections
+
+        inbox.register(inbox_sections)
+        inbox.register(deposit_inbox)

@@ -1,6 +1,7 @@
 """Writes on people and notifications."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from .models import Notification, User
@@ -56,3 +57,11 @@ def notification_send(*, user: User, subject: str, body: str, link: str = "") ->
     note = Notification.objects.create(user=user, subject=subject, body=body, link=link)
     transaction.on_commit(lambda: notification_email_task.delay(note.pk))
     return note
+
+
+def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
+    """Mark one of `user`'s notifications (or all of them) read; returns how many changed."""
+    unread = Notification.objects.filter(user=user, read_at=None)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=timezone.now())

@@ -9,6 +9,9 @@ from . import views
 portal_patterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
+    path("notifications/", views.notification_list_view, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]
 
 urlpatterns = [
@@ -32,7 +35,8 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="portal/api_docs.html"),
+         name="api-docs"),
 ]
 
 if settings.DEBUG:

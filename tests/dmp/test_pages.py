@@ -19,7 +19,8 @@ def test_researcher_creates_project_and_dmp_with_contributors(client, templates,
     program = FundingProgramFactory(funder=templates["jsps-kakenhi"].funder)
     client.force_login(researcher)
     response = client.post(reverse("dmp:dmp-create"), {
-        "project-institution": institution.pk, "project-grant_number": "ＪＰ２４Ｋ００００１", "project-name_ja": "新課題",
+        "project-institution": institution.pk, "project-grant_number": "ＪＰ２４Ｋ００００１",
+        "project-name_ja": "新課題",
         "project-name_en": "", "project-program": program.pk, "project-research_field": "900",
         "project-start_date": "2024-04-01", "project-end_date": "2026-03-31",
         "members-TOTAL_FORMS": "2", "members-INITIAL_FORMS": "0",
@@ -136,8 +137,9 @@ def test_reviewer_queue_filters(client, templates, reviewer, institution):
     other = make_dmp(institution=institution)
     client.force_login(reviewer)
     url = reverse("dmp:dmp-review-queue")
-    assert {d.pk for d in client.get(url).context["page"]} == {waiting.pk, other.pk}
-    assert [d.pk for d in client.get(url, {"status": "submitted"}).context["page"]] == [waiting.pk]
+    # By default the queue shows what needs a decision; "all states" shows the draft too.
+    assert [d.pk for d in client.get(url).context["page"]] == [waiting.pk]
+    assert {d.pk for d in client.get(url, {"status": ""}).context["page"]} == {waiting.pk, other.pk}
     assert [d.pk for d in client.get(url, {"program": program.pk}).context["page"]] == [waiting.pk]
     assert [d.pk for d in client.get(url, {"waiting_days": 0}).context["page"]] == [waiting.pk]
     assert list(client.get(url, {"waiting_days": 3}).context["page"]) == []
@@ -195,3 +197,17 @@ def test_user_without_a_researcher_role_is_told_why_they_cannot_create(client, t
         "project-grant_number": "JP1", "project-name_ja": "x", "project-program": FundingProgramFactory().pk,
         "project-research_field": "900", "members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0"})
     assert "researcher role" in response.content.decode() and not DMP.objects.exists()
+
+
+def test_the_program_select_groups_programs_by_funder(client, templates, researcher):
+    from tests.factories import FunderFactory, FundingProgramFactory
+
+    jst, amed = FunderFactory(code="JSTX", name_en="JST X"), FunderFactory(code="AMEDX", name_en="AMED X")
+    FundingProgramFactory(funder=jst, name_ja="戦略的創造研究推進事業", name_en="Strategic Basic Research")
+    FundingProgramFactory(funder=amed, name_ja="革新的医療技術創出拠点", name_en="Translational Research")
+    client.force_login(researcher)
+    page = client.get(reverse("dmp:dmp-create"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<optgroup label="JST X">' in page and '<optgroup label="AMED X">' in page
+    assert page.index('<optgroup label="AMED X">') < page.index("Translational Research") < page.index(
+        '<optgroup label="JST X">') < page.index("Strategic Basic Research")
+    assert "data-searchable=" in page

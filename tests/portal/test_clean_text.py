@@ -15,7 +15,7 @@ from portal.models import User
 from portal.validators import validate_line, validate_text
 from tests.factories import COMPLETE_PEOPLE, COMPLETE_RECORD, ProjectFactory, make_record
 
-OUR_APPS = ("portal", "dmp", "metadata", "policy")
+OUR_APPS = ("portal", "dmp", "metadata", "policy", "files")
 
 
 @pytest.mark.parametrize("value, character, position", [
