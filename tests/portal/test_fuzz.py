@@ -94,8 +94,8 @@ def pages(world) -> list[str]:
     record, dmp = world["record"], world["dmp"]
     institution, funder = world["institution"].pk, world["funder"].code
     return [
-        "/", "/profile/", "/data/", "/data/export.csv", "/data/export.xlsx", "/data/mine/", "/data/curation/",
-        "/data/new/", f"/data/{record.pk}/", f"/data/{record.pk}/edit/", "/oai", "/data/sheet/",
+        "/", "/profile/", "/notifications/", "/data/", "/data/export.csv", "/data/export.xlsx", "/data/mine/",
+        "/data/curation/", "/data/new/", f"/data/{record.pk}/", f"/data/{record.pk}/edit/", "/oai", "/data/sheet/",
         "/data/sheet/export/", "/policies/", f"/institutions/{institution}/policies/",
         f"/institutions/{institution}/policies/new/", "/programs/", "/programs/import/",
         "/dashboards/policy-adoption/", "/dashboards/program-requirements/", "/dashboards/",
@@ -149,6 +149,8 @@ def test_every_page_is_fuzzed(world):
                  "data-policy-detail", "import-detail", "dmp-transition", "dmp-version", "dmp-comment-add",
                  "dmp-comment-resolve", "job-detail", "job-retry", "import", None,
                  "madmp-import", "madmp-export",  # API operations: schemathesis drives them
+                 "notifications-read", "curation-bulk",  # POST only
+                 "notification-open",  # follows one notification's link: no query parameter
                  "dmp-pdf"}  # reads no query parameter, and a PDF takes seconds
 
     def names(patterns):
