@@ -19,10 +19,6 @@ from .serializers import (
 from .services import InvalidTransition, dmp_save_answers, dmp_transition, review_comment_add
 
 
-def _as_drf(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
-
-
 class DMPViewSet(viewsets.ReadOnlyModelViewSet):
     """DMPs the caller may see (`DMP.objects.visible_to`); anything else is a 404. Transitions are POST
     actions; illegal ones and bad input answer 400 with the reason."""
@@ -45,8 +41,6 @@ class DMPViewSet(viewsets.ReadOnlyModelViewSet):
                                  message=serializer.validated_data["message"])
         except InvalidTransition as error:
             raise ValidationError({"status": [str(error)]}) from error
-        except DjangoValidationError as error:
-            raise _as_drf(error) from error
         return Response(DMPDetailSerializer(self.get_queryset().get(pk=dmp.pk)).data)
 
     @extend_schema(request=DMPTransitionSerializer, responses=DMPDetailSerializer)
@@ -87,18 +81,15 @@ class DMPViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(DMPDetailSerializer(self.get_queryset().get(pk=dmp.pk)).data)
 
     @extend_schema(request=ReviewCommentSerializer, responses=ReviewCommentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         dmp = self.get_object()
         if request.method == "POST":
             serializer = ReviewCommentSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             version = get_object_or_404(DMPVersion, dmp=dmp, number=serializer.validated_data["version"]["number"])
-            try:
-                review_comment_add(version_id=version.pk, question_key=serializer.validated_data["question_key"],
-                                   actor=request.user, body=serializer.validated_data["body"])
-            except DjangoValidationError as error:
-                raise _as_drf(error) from error
+            review_comment_add(version_id=version.pk, question_key=serializer.validated_data["question_key"],
+                               actor=request.user, body=serializer.validated_data["body"])
         comments = ReviewComment.objects.filter(version__dmp=dmp).select_related("version", "author")
         return Response(ReviewCommentSerializer(comments, many=True).data, status=201 if request.method == "POST"
                         else 200)

@@ -6,8 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from policy.models import FundingProgram
 from portal.models import Department
+from portal.validators import normalize_identifier
 
 from .models import DMP, DMPStatus
+
+MAX_WAITING_DAYS = 36500  # a century: further back than any DMP, and still a date
 
 
 class DMPFilter(django_filters.FilterSet):
@@ -19,13 +22,16 @@ class DMPFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(label=_("Department"), field_name="project__department",
                                                   queryset=Department.objects.all())
     waiting_days = django_filters.NumberFilter(label=_("Waiting at least (days)"), method="filter_waiting",
-                                               min_value=0)
-    grant_number = django_filters.CharFilter(label=_("Japan Grant Number"), field_name="project__grant_number",
-                                             lookup_expr="icontains")
+                                               min_value=0, max_value=MAX_WAITING_DAYS, decimal_places=0)
+    grant_number = django_filters.CharFilter(label=_("Japan Grant Number"), method="filter_grant_number")
 
     class Meta:
         model = DMP
         fields = ["status", "program", "department", "waiting_days", "grant_number"]
+
+    def filter_grant_number(self, queryset, name, value):
+        """Part of the number, in either width: ｍｊｃｒ２４ finds JPMJCR24W9."""
+        return queryset.filter(project__grant_number__icontains=normalize_identifier(value))
 
     def filter_waiting(self, queryset, name, value):
         """Submitted (awaiting review) for at least `value` days."""

@@ -36,9 +36,6 @@ class ProjectForm(forms.ModelForm):
         if self.fields["institution"].queryset.count() == 1:
             self.fields["institution"].initial = self.fields["institution"].queryset.first()
 
-    def clean_grant_number(self):
-        return self.cleaned_data["grant_number"].strip().upper()
-
     def clean(self):
         cleaned = super().clean()
         department, institution = cleaned.get("department"), cleaned.get("institution")

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,16 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from policy.models import FundingProgram
+from portal.fields import IdentifierField, LineField, MultilineField
 from portal.i18n import current_language, pick
 from portal.models import Department, Funder, Institution
+from portal.validators import validate_grant_number
 
 from .querysets import DMPQuerySet, ProjectQuerySet
 
-grant_number_validator = RegexValidator(
-    r"^JP[A-Z0-9]+$",
-    _("Enter the Japan Grant Number in capitals starting with JP, e.g. JPMJPF2101 or JP24K00366."),
-    code="invalid_grant_number",
-)
+# The maDMP import checks grant numbers with the same rule as the model.
+grant_number_validator = validate_grant_number
 
 
 class ResearchField(models.TextChoices):
@@ -50,12 +48,13 @@ class Project(models.Model):
     program = models.ForeignKey(
         FundingProgram, on_delete=models.PROTECT, related_name="projects", verbose_name=_("funding program")
     )
-    grant_number = models.CharField(
+    grant_number = IdentifierField(
         _("Japan Grant Number"), max_length=40, validators=[grant_number_validator],
-        help_text=_("体系的番号, e.g. JPMJPF2101 (JST) or JP24K00366 (KAKENHI)."),
+        help_text=_("体系的番号 as the funder issued it, e.g. JPMJPF2101 (JST), JP24K00366 (KAKENHI) or "
+                    "JP21km0908001 (AMED)."),
     )
-    name_ja = models.CharField(_("project name (Japanese)"), max_length=300, blank=True)
-    name_en = models.CharField(_("project name (English)"), max_length=300, blank=True)
+    name_ja = LineField(_("project name (Japanese)"), max_length=300, blank=True)
+    name_en = LineField(_("project name (English)"), max_length=300, blank=True)
     research_field = models.CharField(_("project research field"), max_length=4, choices=ResearchField.choices)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -150,10 +149,10 @@ class DMPTemplate(models.Model):
     key = models.SlugField(_("key"), max_length=60,
                            help_text=_("Stable name shared by every version, e.g. jsps-kakenhi."))
     version = models.PositiveIntegerField(_("version"), default=1)
-    title_ja = models.CharField(_("template title (Japanese)"), max_length=300)
-    title_en = models.CharField(_("template title (English)"), max_length=300, blank=True)
-    description_ja = models.TextField(_("template description (Japanese)"), blank=True)
-    description_en = models.TextField(_("template description (English)"), blank=True)
+    title_ja = LineField(_("template title (Japanese)"), max_length=300)
+    title_en = LineField(_("template title (English)"), max_length=300, blank=True)
+    description_ja = MultilineField(_("template description (Japanese)"), blank=True)
+    description_en = MultilineField(_("template description (English)"), blank=True)
     funder = models.ForeignKey(
         Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="dmp_templates",
         verbose_name=_("owning funder"),
@@ -198,8 +197,8 @@ class TemplateSection(models.Model):
         DMPTemplate, on_delete=models.CASCADE, related_name="sections", verbose_name=_("template")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title_ja = models.CharField(_("section title (Japanese)"), max_length=300)
-    title_en = models.CharField(_("section title (English)"), max_length=300, blank=True)
+    title_ja = LineField(_("section title (Japanese)"), max_length=300)
+    title_en = LineField(_("section title (English)"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("template section")
@@ -226,10 +225,10 @@ class TemplateQuestion(models.Model):
                            help_text=_("Unique within the template; answers are stored by it."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     type = models.CharField(_("type"), max_length=16, choices=QuestionType.choices, default=QuestionType.TEXT)
-    label_ja = models.CharField(_("question (Japanese)"), max_length=500)
-    label_en = models.CharField(_("question (English)"), max_length=500, blank=True)
-    guidance_ja = models.TextField(_("guidance (Japanese)"), blank=True)
-    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    label_ja = LineField(_("question (Japanese)"), max_length=500)
+    label_en = LineField(_("question (English)"), max_length=500, blank=True)
+    guidance_ja = MultilineField(_("guidance (Japanese)"), blank=True)
+    guidance_en = MultilineField(_("guidance (English)"), blank=True)
     required = models.BooleanField(_("required"), default=False)
     options = models.JSONField(
         _("options"), default=list, blank=True,
@@ -239,9 +238,9 @@ class TemplateQuestion(models.Model):
         _("columns"), default=list, blank=True,
         help_text=_("For a managed-data table: a list of {\"field\", \"label_ja\", \"label_en\", \"element\"}."),
     )
-    project_field = models.CharField(_("answered by the project's"), max_length=30, blank=True)
-    element = models.CharField(_("common metadata element"), max_length=20, blank=True)
-    madmp = models.CharField(_("maDMP property"), max_length=60, blank=True)
+    project_field = LineField(_("answered by the project's"), max_length=30, blank=True)
+    element = LineField(_("common metadata element"), max_length=20, blank=True)
+    madmp = LineField(_("maDMP property"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("template question")
@@ -288,15 +287,15 @@ class DMP(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=DMPStatus.choices, default=DMPStatus.DRAFT)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
-    title = models.CharField(_("title"), max_length=300, blank=True,
+    title = LineField(_("title"), max_length=300, blank=True,
                              help_text=_("Leave empty to use the project's name."))
     approved_version = models.ForeignKey(
         "DMPVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("version in force"),
         help_text=_("The last approved version; it stays in force while a revision is under way."),
     )
-    external_id = models.CharField(_("maDMP identifier"), max_length=300, blank=True)
-    external_id_type = models.CharField(_("maDMP identifier type"), max_length=20, blank=True)
+    external_id = LineField(_("maDMP identifier"), max_length=300, blank=True)
+    external_id_type = LineField(_("maDMP identifier type"), max_length=20, blank=True)
     madmp_extension = models.JSONField(
         _("maDMP extension"), default=dict, blank=True, editable=False,
         help_text=_("What an imported maDMP holds that the portal has no place for, given back on export."))
@@ -411,10 +410,10 @@ class DMPTransition(models.Model):
                                 verbose_name=_("version"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("actor"))
-    action = models.CharField(_("action"), max_length=20)
+    action = LineField(_("action"), max_length=20)
     from_status = models.CharField(_("from"), max_length=20, choices=DMPStatus.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=DMPStatus.choices)
-    message = models.TextField(_("message"), blank=True)
+    message = MultilineField(_("message"), blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
     round_started_at = models.DateTimeField(
         _("review round started"), null=True, blank=True,
@@ -444,7 +443,7 @@ class ReviewComment(models.Model):
     question_key = models.SlugField(_("question"), max_length=60)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("author"))
-    body = models.TextField(_("comment"))
+    body = MultilineField(_("comment"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

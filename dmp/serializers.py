@@ -15,7 +15,8 @@ class DMPSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="project.department.name", read_only=True, default="")
     pi = serializers.CharField(source="project.pi.email", read_only=True)
     template = serializers.SerializerMethodField()
-    approved_version = serializers.IntegerField(source="approved_version.number", read_only=True, default=None)
+    approved_version = serializers.IntegerField(source="approved_version.number", read_only=True, default=None,
+                                                allow_null=True)
 
     class Meta:
         model = DMP

@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from portal.validators import validate_text
+
 from .models import QuestionType
 
 SLASH_DATE = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
@@ -24,7 +26,7 @@ def clean_answer(question, value):
     if question.type == QuestionType.MULTI_CHOICE:
         if isinstance(value, str):
             value = [value] if value else []
-        if not isinstance(value, list | tuple):
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise ValidationError(_("Choose from the list."), code="invalid_choice")
         allowed = {o["value"] for o in question.options}
         unknown = [v for v in value if v not in allowed]
@@ -39,6 +41,7 @@ def clean_answer(question, value):
     value = str(value).strip()
     if value == "":
         return ""
+    validate_text(value)
     if question.type == QuestionType.CHOICE and value not in {o["value"] for o in question.options}:
         raise ValidationError(_("“%(value)s” is not one of the choices.") % {"value": value}, code="invalid_choice")
     if question.type == QuestionType.YES_NO and value not in ("yes", "no"):

@@ -1,5 +1,3 @@
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -21,10 +19,6 @@ from .services import (
     managed_data_update,
 )
 from .vocabularies import Status
-
-
-def _django_errors(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
 
 
 class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -52,13 +46,7 @@ class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         project, people = data.pop("project"), data.pop("people", [])
-        try:
-            serializer.instance = managed_data_create(project=project, actor=self.request.user, data=data,
-                                                      people=people)
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
+        serializer.instance = managed_data_create(project=project, actor=self.request.user, data=data, people=people)
         serializer.instance.data_access = True
 
     def perform_update(self, serializer):
@@ -68,11 +56,8 @@ class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         data = dict(serializer.validated_data)
         data.pop("project", None)
         people = data.pop("people", None)
-        try:
-            serializer.instance = managed_data_update(record_id=record.pk, actor=self.request.user, data=data,
-                                                      people=people)
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
+        serializer.instance = managed_data_update(record_id=record.pk, actor=self.request.user, data=data,
+                                                  people=people)
         serializer.instance.data_access = True
 
     def _transition(self, request, pk, name):
@@ -84,10 +69,6 @@ class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                                     message=payload.validated_data["message"])
         except InvalidTransition as error:
             raise ValidationError({"status": [str(error)]}) from None
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            raise _django_errors(error) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
 
     @extend_schema(request=None, responses={201: ManagedDataSerializer})
@@ -95,10 +76,7 @@ class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     def new_version(self, request, pk=None):
         """Start the next version of a published record (or get the one under way) as a draft to edit."""
         record = self.get_object()
-        try:
-            new = managed_data_new_version(record_id=record.pk, actor=request.user)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
+        new = managed_data_new_version(record_id=record.pk, actor=request.user)  # a refusal is a 403 (portal.rest)
         return Response(self.get_serializer(self.get_queryset().get(pk=new.pk)).data, status=201)
 
     @extend_schema(request=TransitionSerializer, responses=ManagedDataSerializer)

@@ -13,6 +13,8 @@ from portal.models import Department, Funder, Institution
 from .selectors import managed_data_search
 from .vocabularies import PROJECT_FIELD, AccessRight, DataType, Status
 
+MAX_WAITING_DAYS = 36500  # a century: further back than any record, and still a date
+
 
 class ManagedDataFilter(django_filters.FilterSet):
     """Filters of the list page, the curation queue, the API and the exports (always applied on top of
@@ -31,9 +33,10 @@ class ManagedDataFilter(django_filters.FilterSet):
                                                  label=_("Research field"))
     data_type = django_filters.ChoiceFilter(choices=DataType.choices, label=_("Data type"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
-    year = django_filters.NumberFilter(field_name="issued_date", lookup_expr="year", label=_("Year issued"))
+    year = django_filters.NumberFilter(field_name="issued_date", lookup_expr="year", label=_("Year issued"),
+                                       min_value=1, max_value=9999, decimal_places=0)
     waiting_days = django_filters.NumberFilter(method="filter_waiting_days", label=_("Unchanged for at least (days)"),
-                                               min_value=0)
+                                               min_value=0, max_value=MAX_WAITING_DAYS, decimal_places=0)
     sort = django_filters.OrderingFilter(
         fields=(("updated_at", "updated"), ("title_ja", "title"), ("issued_date", "issued")),
         field_labels={"updated_at": _("Last changed"), "-updated": _("Last changed, newest first"),

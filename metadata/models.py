@@ -11,9 +11,10 @@ from simple_history.models import HistoricalRecords
 from dmp.aggregates import FiscalYear
 from dmp.models import Project
 from policy.models import FundingProgram
+from portal.fields import IdentifierField, LineField, MultilineField
 from portal.i18n import pick
 from portal.models import Funder, Institution
-from portal.validators import validate_erad_researcher_number, validate_orcid, validate_ror
+from portal.validators import normalize_search_text, validate_erad_researcher_number, validate_orcid, validate_ror
 
 from .querysets import ManagedDataQuerySet
 from .validators import validate_file_size, validate_phone, validate_repository_url
@@ -45,59 +46,59 @@ class ManagedData(models.Model):
         help_text=_("The institution whose librarians curate this record (the project's institution)."),
     )
     # 6
-    data_no = models.CharField(_("data No."), max_length=20, blank=True,
+    data_no = IdentifierField(_("data No."), max_length=20, blank=True,
                                help_text=_("The item's number in the DMP's data list; unique within the project."))
     # 7
-    title_ja = models.CharField(pgettext_lazy("managed data", "title (Japanese)"), max_length=500, blank=True)
-    title_en = models.CharField(pgettext_lazy("managed data", "title (English)"), max_length=500, blank=True)
+    title_ja = LineField(pgettext_lazy("managed data", "title (Japanese)"), max_length=500, blank=True)
+    title_en = LineField(pgettext_lazy("managed data", "title (English)"), max_length=500, blank=True)
     # 8
     issued_date = models.DateField(_("date issued or updated"), null=True, blank=True)
     # 9
-    description_ja = models.TextField(_("description (Japanese)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_ja = MultilineField(_("description (Japanese)"), blank=True)
+    description_en = MultilineField(_("description (English)"), blank=True)
     # 10, 11, 12
     research_field = models.CharField(_("research field"), max_length=8, choices=ITEM_RESEARCH_FIELDS,
                                       default=PROJECT_FIELD)
     data_type = models.CharField(_("data type"), max_length=40, choices=DataType.choices, default=DataType.DATASET)
-    file_size = models.CharField(_("approximate size"), max_length=40, blank=True, validators=[validate_file_size],
+    file_size = LineField(_("approximate size"), max_length=40, blank=True, validators=[validate_file_size],
                                  help_text=_("e.g. 852.95KB, <10GB, 100-200MB"))
     # 13a–c
     provision_policy = models.CharField(_("free or for consideration"), max_length=16,
                                         choices=ProvisionPolicy.choices, default=ProvisionPolicy.FREE)
     license = models.CharField(_("license"), max_length=16, choices=License.choices, blank=True)
-    citation_ja = models.TextField(_("citation information (Japanese)"), blank=True)
-    citation_en = models.TextField(_("citation information (English)"), blank=True)
+    citation_ja = MultilineField(_("citation information (Japanese)"), blank=True)
+    citation_en = MultilineField(_("citation information (English)"), blank=True)
     # 14, 15
     access_right = models.CharField(_("access rights"), max_length=24, choices=AccessRight.choices, blank=True)
     embargo_until = models.DateField(_("publication date (for embargoed access)"), null=True, blank=True)
     # 16, 17
-    repository_info_ja = models.CharField(_("repository (Japanese)"), max_length=300, blank=True)
-    repository_info_en = models.CharField(_("repository (English)"), max_length=300, blank=True)
-    repository_url = models.CharField(_("repository URL or DOI link"), max_length=500, blank=True,
+    repository_info_ja = LineField(_("repository (Japanese)"), max_length=300, blank=True)
+    repository_info_en = LineField(_("repository (English)"), max_length=300, blank=True)
+    repository_url = LineField(_("repository URL or DOI link"), max_length=500, blank=True,
                                       validators=[validate_repository_url],
                                       help_text=_("A web address or a DOI such as 10.1234/abcd."))
     # 20, 21
-    hosting_institution_ja = models.CharField(_("hosting institution (Japanese)"), max_length=300, blank=True)
-    hosting_institution_en = models.CharField(_("hosting institution (English)"), max_length=300, blank=True)
-    hosting_institution_ror = models.CharField(_("hosting institution ROR ID"), max_length=60, blank=True,
+    hosting_institution_ja = LineField(_("hosting institution (Japanese)"), max_length=300, blank=True)
+    hosting_institution_en = LineField(_("hosting institution (English)"), max_length=300, blank=True)
+    hosting_institution_ror = IdentifierField(_("hosting institution ROR ID"), max_length=60, blank=True,
                                                validators=[validate_ror])
     # ext, 24–27 (data managers themselves are RecordPerson rows)
     data_manager_type = models.CharField(_("type of data manager"), max_length=16, choices=DataManagerType.choices,
                                          default=DataManagerType.INDIVIDUAL)
-    contact_org_ja = models.CharField(_("contact organization (Japanese)"), max_length=300, blank=True)
-    contact_org_en = models.CharField(_("contact organization (English)"), max_length=300, blank=True)
-    contact_address_ja = models.CharField(_("contact address (Japanese)"), max_length=300, blank=True)
-    contact_address_en = models.CharField(_("contact address (English)"), max_length=300, blank=True)
-    contact_phone = models.CharField(_("contact phone number"), max_length=20, blank=True, validators=[validate_phone])
+    contact_org_ja = LineField(_("contact organization (Japanese)"), max_length=300, blank=True)
+    contact_org_en = LineField(_("contact organization (English)"), max_length=300, blank=True)
+    contact_address_ja = LineField(_("contact address (Japanese)"), max_length=300, blank=True)
+    contact_address_en = LineField(_("contact address (English)"), max_length=300, blank=True)
+    contact_phone = LineField(_("contact phone number"), max_length=20, blank=True, validators=[validate_phone])
     contact_email = models.EmailField(_("contact e-mail address"), blank=True)
     # 28
-    remarks_ja = models.TextField(_("remarks (Japanese)"), blank=True)
-    remarks_en = models.TextField(_("remarks (English)"), blank=True)
+    remarks_ja = MultilineField(_("remarks (Japanese)"), blank=True)
+    remarks_en = MultilineField(_("remarks (English)"), blank=True)
     # ext: from the DMP (RDA DMP Common Standard)
-    personal_data = models.CharField(_("personal data"), max_length=8, choices=YesNoUnknown.choices,
-                                     default=YesNoUnknown.UNKNOWN)
-    sensitive_data = models.CharField(_("sensitive data"), max_length=8, choices=YesNoUnknown.choices,
-                                      default=YesNoUnknown.UNKNOWN)
+    personal_data = LineField(_("personal data"), max_length=8, choices=YesNoUnknown.choices,
+                              default=YesNoUnknown.UNKNOWN)
+    sensitive_data = LineField(_("sensitive data"), max_length=8, choices=YesNoUnknown.choices,
+                               default=YesNoUnknown.UNKNOWN)
     formats = models.JSONField(_("formats"), default=list, blank=True,
                                help_text=_("Media types or file formats of the data, e.g. text/csv."))
     available_until = models.DateField(_("available until"), null=True, blank=True)
@@ -115,18 +116,18 @@ class ManagedData(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_reason = MultilineField(_("reason for withdrawal"), blank=True)
     datestamp = models.DateTimeField(_("metadata datestamp"), default=timezone.now, db_index=True,
                                      help_text=_("Changes whenever what harvesters see changes."))
     embargo_lifted_at = models.DateTimeField(_("embargo lifted"), null=True, blank=True)
-    doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    doi = IdentifierField(_("DOI"), max_length=200, blank=True)
     # Versions: a published record changes (new files, new metadata) only as a new version, a record of its
     # own (own datestamp, own curation) linked to the first version of the family.
     version_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, editable=False,
                                    related_name="later_versions", verbose_name=_("first version"))
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     search_text = models.TextField(_("search text"), blank=True, editable=False,
-                                   help_text=_("Titles and descriptions in lower case, for search."))
+                                   help_text=_("Titles and descriptions in NFKC and lower case, for search."))
     # Copies for the dashboards, so that their counts read one narrow index instead of joining projects
     # and programs: the project's program and funder, and the research field with "the project's" resolved.
     # The services keep them correct (`set_project_columns`, and dmp's `project_update` when a project's
@@ -229,7 +230,7 @@ class ManagedData(models.Model):
 
     def build_search_text(self) -> str:
         parts = (self.title_ja, self.title_en, self.description_ja, self.description_en, self.data_no)
-        return " ".join(p for p in parts if p).lower()
+        return normalize_search_text(" ".join(p for p in parts if p))
 
     def embargo_active(self, today=None) -> bool:
         today = today or timezone.localdate()
@@ -304,13 +305,13 @@ class RecordPerson(models.Model):
                                verbose_name=_("managed data"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    name_ja = models.CharField(pgettext_lazy("person", "name (Japanese)"), max_length=200, blank=True)
-    name_en = models.CharField(pgettext_lazy("person", "name (English)"), max_length=200, blank=True)
-    erad_researcher_number = models.CharField(_("e-Rad researcher number"), max_length=8, blank=True,
+    name_ja = LineField(pgettext_lazy("person", "name (Japanese)"), max_length=200, blank=True)
+    name_en = LineField(pgettext_lazy("person", "name (English)"), max_length=200, blank=True)
+    erad_researcher_number = IdentifierField(_("e-Rad researcher number"), max_length=8, blank=True,
                                               validators=[validate_erad_researcher_number])
-    orcid = models.CharField(_("ORCID iD"), max_length=19, blank=True, validators=[validate_orcid])
-    affiliation_ja = models.CharField(_("affiliation (Japanese)"), max_length=300, blank=True)
-    affiliation_en = models.CharField(_("affiliation (English)"), max_length=300, blank=True)
+    orcid = IdentifierField(_("ORCID iD"), max_length=19, blank=True, validators=[validate_orcid])
+    affiliation_ja = LineField(_("affiliation (Japanese)"), max_length=300, blank=True)
+    affiliation_en = LineField(_("affiliation (English)"), max_length=300, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="record_roles", verbose_name=_("portal user"))
 
@@ -334,10 +335,10 @@ class CurationEvent(models.Model):
                                verbose_name=_("managed data"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+", verbose_name=_("actor"))
-    action = models.CharField(_("action"), max_length=20)
+    action = LineField(_("action"), max_length=20)
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
-    message = models.TextField(_("message"), blank=True)
+    message = MultilineField(_("message"), blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext, pgettext_lazy
 
 from portal import inbox
 from portal.i18n import pick
+from portal.validators import normalize_search_text
 
 from .models import CurationEvent, ManagedData, RecordPerson
 from .permissions import record_links
@@ -16,10 +17,11 @@ from .vocabularies import Status
 
 
 def managed_data_search(queryset, text: str):
-    """Every word must occur in the title or description (Japanese or English). On PostgreSQL a trigram
-    index on `search_text` serves the ILIKE; Japanese needs no word breaks for it."""
-    for word in text.split():
-        queryset = queryset.filter(search_text__contains=word.lower())
+    """Every word must occur in the title or description (Japanese or English). Both sides are compared in
+    their NFKC, lower-case form, so full-width ＢＭＩ finds BMI and half-width ｺｰﾊﾟｽ finds コーパス. On PostgreSQL a
+    trigram index on `search_text` serves the LIKE; Japanese needs no word breaks for it."""
+    for word in normalize_search_text(text).split():
+        queryset = queryset.filter(search_text__contains=word)
     return queryset
 
 

@@ -44,6 +44,7 @@ class ManagedDataSerializer(serializers.ModelSerializer):
                   "files"]
         read_only_fields = ["institution", "status", "doi", "datestamp", "published_at", "updated_at", "version",
                             "version_of"]
+        extra_kwargs = {"repository_url": {"allow_null": True}}
 
     def get_missing(self, record) -> dict:
         return record.completeness_errors() if record.status in ManagedData.EDITABLE else {}
@@ -57,6 +58,9 @@ class ManagedDataSerializer(serializers.ModelSerializer):
         data["repository_url"] = links.location
         data["doi"] = links.doi or None
         return data
+
+    def validate_repository_url(self, value):
+        return value or ""
 
     def validate_project(self, project):
         request = self.context["request"]

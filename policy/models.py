@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from portal.fields import IdentifierField, LineField, MultilineField
 from portal.i18n import pick
 from portal.models import Funder, Institution
 
@@ -22,9 +23,9 @@ class FundingProgram(models.Model):
     """A funding program (事業・制度) of a funder, e.g. a Moonshot goal, SIP, KAKENHI."""
 
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, related_name="programs", verbose_name=_("funder"))
-    name_ja = models.CharField(_("name (Japanese)"), max_length=300)
-    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
-    code = models.CharField(
+    name_ja = LineField(_("name (Japanese)"), max_length=300)
+    name_en = LineField(_("name (English)"), max_length=300, blank=True)
+    code = IdentifierField(
         _("funding stream code"),
         max_length=5,
         blank=True,
@@ -89,15 +90,15 @@ class DataPolicy(models.Model):
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="data_policies", verbose_name=_("institution")
     )
-    title_ja = models.CharField(_("title (Japanese)"), max_length=300)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    version = models.CharField(_("version"), max_length=20, default="1.0")
+    title_ja = LineField(_("title (Japanese)"), max_length=300)
+    title_en = LineField(_("title (English)"), max_length=300, blank=True)
+    version = LineField(_("version"), max_length=20, default="1.0")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     document = models.FileField(_("document"), upload_to="policies/", blank=True)
     document_url = models.URLField(_("document URL"), blank=True)
-    summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_ja = MultilineField(_("summary (Japanese)"), blank=True)
+    summary_en = MultilineField(_("summary (English)"), blank=True)
 
     objects = DataPolicyQuerySet.as_manager()
     history = HistoricalRecords()

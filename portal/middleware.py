@@ -1,4 +1,7 @@
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class UserLanguageMiddleware:
@@ -13,4 +16,20 @@ class UserLanguageMiddleware:
         if user.is_authenticated and user.preferred_language:
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = user.preferred_language
+        return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """A NUL in a URL or a query parameter never names anything, and PostgreSQL cannot even compare with it:
+    answer 400 before any view runs. The OAI-PMH endpoint answers badArgument itself, as the protocol wants."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path != reverse("oai:endpoint") and (
+            "\x00" in request.path or any("\x00" in key or "\x00" in "".join(values)
+                                          for key, values in request.GET.lists())
+        ):
+            return HttpResponseBadRequest(_("The address contains a NUL character."), content_type="text/plain")
         return self.get_response(request)

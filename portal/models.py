@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .fields import IdentifierField, LineField, MultilineField
 from .i18n import current_language, pick
 from .querysets import RoleAssignmentQuerySet
 from .validators import validate_erad_researcher_number, validate_orcid, validate_ror
@@ -42,18 +43,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     different institutions."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    family_name_ja = models.CharField(_("family name (Japanese)"), max_length=100, blank=True)
-    given_name_ja = models.CharField(_("given name (Japanese)"), max_length=100, blank=True)
-    family_name_en = models.CharField(_("family name (English)"), max_length=100, blank=True)
-    given_name_en = models.CharField(_("given name (English)"), max_length=100, blank=True)
-    erad_researcher_number = models.CharField(
+    family_name_ja = LineField(_("family name (Japanese)"), max_length=100, blank=True)
+    given_name_ja = LineField(_("given name (Japanese)"), max_length=100, blank=True)
+    family_name_en = LineField(_("family name (English)"), max_length=100, blank=True)
+    given_name_en = LineField(_("given name (English)"), max_length=100, blank=True)
+    erad_researcher_number = IdentifierField(
         _("e-Rad researcher number"),
         max_length=8,
         blank=True,
         validators=[validate_erad_researcher_number],
         help_text=_("8 digits, as registered in e-Rad (研究者番号)."),
     )
-    orcid = models.CharField(
+    orcid = IdentifierField(
         _("ORCID iD"),
         max_length=19,
         blank=True,
@@ -105,10 +106,10 @@ class Institution(models.Model):
         PRIVATE_UNIVERSITY = "private_university", _("Private university")
         OTHER = "other", _("Other")
 
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_ja = LineField(_("name (Japanese)"), max_length=200)
+    name_en = LineField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind of institution"), max_length=32, choices=Kind.choices)
-    code = models.CharField(
+    code = IdentifierField(
         _("institution code"),
         max_length=20,
         unique=True,
@@ -134,8 +135,8 @@ class Department(models.Model):
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="departments", verbose_name=_("institution")
     )
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_ja = LineField(_("name (Japanese)"), max_length=200)
+    name_en = LineField(_("name (English)"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("department")
@@ -157,16 +158,16 @@ class Funder(models.Model):
     """A funding agency (資金配分機関). It lives in `portal` with the other organisations, because
     role assignments point at it; programs and requirements are in `policy`."""
 
-    code = models.CharField(
+    code = IdentifierField(
         _("abbreviation"),
         max_length=20,
         unique=True,
         help_text=_("Short code such as JST, AMED or JSPS (ASCII letters and digits)."),
     )
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    erad_code = models.CharField(_("e-Rad funder code"), max_length=10, blank=True)
-    crossref_funder_id = models.CharField(
+    name_ja = LineField(_("name (Japanese)"), max_length=200)
+    name_en = LineField(_("name (English)"), max_length=200, blank=True)
+    erad_code = IdentifierField(_("e-Rad funder code"), max_length=10, blank=True)
+    crossref_funder_id = IdentifierField(
         _("Crossref Funder ID"), max_length=50, blank=True, help_text=_("e.g. 10.13039/501100001691")
     )
     ror = models.URLField(_("ROR ID"), blank=True, validators=[validate_ror])
@@ -267,9 +268,9 @@ class Notification(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
     )
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"))
-    link = models.CharField(_("link"), max_length=300, blank=True)
+    subject = LineField(_("subject"), max_length=200)
+    body = MultilineField(_("message"))
+    link = LineField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)

@@ -2,9 +2,11 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from .models import Notification, User
 from .tasks import notification_email as notification_email_task
+from .validators import ILLEGAL_TEXT_RE
 
 
 def model_update(*, instance, data: dict, fields: list[str]) -> bool:
@@ -42,8 +44,16 @@ def user_set_language(*, user: User, language: str) -> None:
         user.save(update_fields=["preferred_language"])
 
 
+def notification_subject(text: str) -> str:
+    limit = Notification._meta.get_field("subject").max_length
+    return Truncator(" ".join(ILLEGAL_TEXT_RE.sub(" ", text).split())).chars(limit)
+
+
 def notification_send(*, user: User, subject: str, body: str, link: str = "") -> Notification:
-    """Record a notification and e-mail it once the surrounding transaction commits."""
+    """Record a notification and e-mail it once the surrounding transaction commits. The subject is made one
+    line (an e-mail header cannot hold a line break) and shortened with an ellipsis to what the column holds, so
+    that a long or odd title never stops the transition that notifies."""
+    subject = notification_subject(subject)
     note = Notification.objects.create(user=user, subject=subject, body=body, link=link)
     transaction.on_commit(lambda: notification_email_task.delay(note.pk))
     return note

@@ -237,8 +237,9 @@ def visible_records(*, user, scope: Scope, params: dict):
     if params.get("embargo_month"):
         start = datetime.date.fromisoformat(params["embargo_month"] + "-01")
         records = records.filter(access_right=AccessRight.EMBARGOED, embargo_until__gt=timezone.localdate(),
-                                 embargo_until__gte=start,
-                                 embargo_until__lt=(start + datetime.timedelta(days=32)).replace(day=1))
+                                 embargo_until__gte=start)
+        if (start.year, start.month) < (datetime.MAXYEAR, 12):  # December 9999 has no next month
+            records = records.filter(embargo_until__lt=(start + datetime.timedelta(days=32)).replace(day=1))
     if params.get("project"):
         records = records.filter(project_id=int(params["project"]))
     return records.select_related("project", "institution").order_by("-pk")  # newest first

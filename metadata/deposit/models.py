@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import IdentifierField, LineField, MultilineField
 from portal.i18n import pick
 from portal.models import Institution
 
@@ -30,10 +31,10 @@ class Repository(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="repositories",
                                     verbose_name=_("institution"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_ja = LineField(_("name (Japanese)"), max_length=200)
+    name_en = LineField(_("name (English)"), max_length=200, blank=True)
     base_url = models.URLField(_("base URL"), help_text=_("e.g. https://repository.example.ac.jp"))
-    collection = models.CharField(
+    collection = LineField(
         _("default collection"), max_length=500, blank=True,
         help_text=_("InvenioRDM: community id (optional); SWORD: collection IRI or its path; "
                     "Dataverse: collection alias."),
@@ -42,7 +43,7 @@ class Repository(models.Model):
         _("SWORD package"), max_length=12, choices=Package.choices, default=Package.ATOM,
         help_text=_("SWORD only: what the deposit sends to the collection."),
     )
-    username = models.CharField(_("user name"), max_length=200, blank=True,
+    username = LineField(_("user name"), max_length=200, blank=True,
                                 help_text=_("SWORD with HTTP Basic authentication only; leave empty for a token."))
     secret_encrypted = models.TextField(_("token or password (encrypted)"), blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -106,15 +107,15 @@ class DepositJob(models.Model):
     next_retry_at = models.DateTimeField(_("next retry"), null=True, blank=True)
     lease_until = models.DateTimeField(_("worker lease until"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("task last sent"), default=timezone.now)
-    last_error = models.TextField(_("last error"), blank=True)
-    remote_id = models.CharField(_("remote id"), max_length=500, blank=True)
-    previous_remote_id = models.CharField(
+    last_error = MultilineField(_("last error"), blank=True)
+    remote_id = LineField(_("remote id"), max_length=500, blank=True)
+    previous_remote_id = LineField(
         _("new version of"), max_length=500, blank=True,
         help_text=_("The remote record of an earlier deposit into this repository, of which this deposit makes a "
                     "new version."))
     remote = models.JSONField(_("remote references"), default=dict, blank=True)
     landing_url = models.URLField(_("landing page"), max_length=500, blank=True)
-    doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    doi = IdentifierField(_("DOI"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("started by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from metadata.models import ManagedData
+from portal.fields import LineField
 
 from .storage import get_data_file_storage
 
@@ -23,11 +24,11 @@ class DataFile(models.Model):
 
     record = models.ForeignKey(ManagedData, on_delete=models.CASCADE, related_name="files",
                                verbose_name=_("managed data"))
-    name = models.CharField(_("file name"), max_length=255)
+    name = LineField(_("file name"), max_length=255)
     size = models.BigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    md5 = models.CharField(_("MD5"), max_length=32)
-    media_type = models.CharField(_("media type"), max_length=255,
+    sha256 = LineField(_("SHA-256"), max_length=64)
+    md5 = LineField(_("MD5"), max_length=32)
+    media_type = LineField(_("media type"), max_length=255,
                                   help_text=_("Detected from the content, not from the name."))
     file = models.FileField(_("file"), storage=get_data_file_storage, upload_to=data_file_key, max_length=500)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -58,12 +59,12 @@ class Upload(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     record = models.ForeignKey(ManagedData, on_delete=models.CASCADE, related_name="uploads",
                                verbose_name=_("managed data"))
-    name = models.CharField(_("file name"), max_length=255)
+    name = LineField(_("file name"), max_length=255)
     length = models.BigIntegerField(_("size (bytes)"))
     offset = models.BigIntegerField(_("bytes received"), default=0)
-    declared_sha256 = models.CharField(_("declared SHA-256"), max_length=64, blank=True)
-    key = models.CharField(_("storage key"), max_length=500)
-    multipart_id = models.CharField(_("S3 multipart upload id"), max_length=200, blank=True)
+    declared_sha256 = LineField(_("declared SHA-256"), max_length=64, blank=True)
+    key = LineField(_("storage key"), max_length=500)
+    multipart_id = LineField(_("S3 multipart upload id"), max_length=200, blank=True)
     parts = models.JSONField(_("uploaded parts"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                                    verbose_name=_("uploaded by"))

@@ -19,7 +19,8 @@ def test_researcher_creates_project_and_dmp_with_contributors(client, templates,
     program = FundingProgramFactory(funder=templates["jsps-kakenhi"].funder)
     client.force_login(researcher)
     response = client.post(reverse("dmp:dmp-create"), {
-        "project-institution": institution.pk, "project-grant_number": "jp24k00001", "project-name_ja": "新課題",
+        "project-institution": institution.pk, "project-grant_number": "ＪＰ２４Ｋ００００１",
+        "project-name_ja": "新課題",
         "project-name_en": "", "project-program": program.pk, "project-research_field": "900",
         "project-start_date": "2024-04-01", "project-end_date": "2026-03-31",
         "members-TOTAL_FORMS": "2", "members-INITIAL_FORMS": "0",

@@ -4,12 +4,12 @@ from django.core.exceptions import ValidationError
 from portal.validators import normalize_orcid, normalize_ror, validate_erad_researcher_number
 
 
-@pytest.mark.parametrize("value", ["12345678", "00000001"])
+@pytest.mark.parametrize("value", ["12345678", "00000001", "１２３４５６７８"])
 def test_eight_digit_erad_number_is_accepted(value):
     validate_erad_researcher_number(value)
 
 
-@pytest.mark.parametrize("value", ["1234567", "123456789", "1234567a", "１２３４５６７８", ""])
+@pytest.mark.parametrize("value", ["1234567", "123456789", "1234567a", "１２３４５６７", ""])
 def test_erad_number_that_is_not_eight_half_width_digits_is_rejected(value):
     with pytest.raises(ValidationError):
         validate_erad_researcher_number(value)
