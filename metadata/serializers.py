@@ -34,6 +34,7 @@ class ManagedDataSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="metadata:api-managed-data-detail")
     research_field_resolved = serializers.CharField(source="effective_research_field", read_only=True)
     missing = serializers.SerializerMethodField(help_text=_("Elements still missing for submission."))
+    doi = serializers.CharField(read_only=True, allow_null=True)  # null when the record has no DOI
     files = serializers.SerializerMethodField(help_text=_("The record's files; `download_url` only for those who "
                                                           "may get the data."))
 

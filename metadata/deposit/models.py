@@ -181,12 +181,12 @@ class DepositCopy(models.Model):
                                    related_name="copies", verbose_name=_("repository"))
     job = models.OneToOneField(DepositJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="copy",
                                verbose_name=_("deposit job"))
-    repository_name_ja = models.CharField(_("repository (Japanese)"), max_length=300, blank=True)
-    repository_name_en = models.CharField(_("repository (English)"), max_length=300, blank=True)
-    remote_id = models.CharField(_("remote id"), max_length=500, blank=True)
-    landing_url = models.CharField(_("landing page"), max_length=500, blank=True)
-    doi = models.CharField(_("DOI"), max_length=200, blank=True)
-    version = models.CharField(_("version in the repository"), max_length=50, blank=True)
+    repository_name_ja = LineField(_("repository (Japanese)"), max_length=300, blank=True)
+    repository_name_en = LineField(_("repository (English)"), max_length=300, blank=True)
+    remote_id = LineField(_("remote id"), max_length=500, blank=True)
+    landing_url = LineField(_("landing page"), max_length=500, blank=True)
+    doi = IdentifierField(_("DOI"), max_length=200, blank=True)
+    version = LineField(_("version in the repository"), max_length=50, blank=True)
     deposited_at = models.DateTimeField(_("deposited"), default=timezone.now)
     record_datestamp = models.DateTimeField(_("record datestamp deposited"), null=True, blank=True,
                                             help_text=_("The record as it was when deposited."))

@@ -25,10 +25,12 @@ def sheet_records(*, user, project_id: int | None = None, status: str | None = N
 
 def sheet_existing_records(*, user, grant_numbers: set[str]) -> dict[tuple[str, str], ManagedData]:
     """{(casefolded grant number, data No.): record} of the records with those grant numbers that `user`
-    may see, with what a sheet row shows of them."""
+    may see, with what a sheet row shows of them (as `user` gets them: the data location follows
+    `with_data_access`, as in the export)."""
     if not grant_numbers:
         return {}
     matching = reduce(or_, (Q(project__grant_number__iexact=g) for g in grant_numbers))
-    records = _with_people(ManagedData.objects.visible_to(user).filter(matching).exclude(data_no="")
+    records = _with_people(ManagedData.objects.visible_to(user).with_data_access(user).filter(matching)
+                           .exclude(data_no="")
                            .select_related("project__program__funder"))
     return {(r.project.grant_number.casefold(), r.data_no): r for r in records}

@@ -119,8 +119,8 @@ def test_the_schema_says_what_the_api_answers(client):
     assert comments["application/json"]["schema"]["type"] == "array"  # a list, not a page
 
 
-def test_withheld_data_links_come_back_null(people):
+def test_withheld_data_links_give_the_landing_page_and_no_doi_is_null(people):
     record = make_record(project=people["project"], status="published", librarian=people["librarian"],
                          access_right="restricted access")
     body = _client(None).get(f"/api/v1/managed-data/{record.pk}/").json()
-    assert body["repository_url"] is None and body["doi"] is None
+    assert body["repository_url"].endswith(record.get_absolute_url()) and body["doi"] is None
