@@ -6,6 +6,8 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from .forms import ProfileForm
+from .identity.services import verified_orcid
+from .identity.views import identities_for_profile
 from .models import Role
 from .selectors import user_roles
 from .services import user_set_language, user_update_profile
@@ -25,7 +27,8 @@ def profile(request):
     return render(
         request,
         "portal/user_form.html",
-        {"form": form, "roles": user_roles(user=request.user), "Role": Role},
+        {"form": form, "roles": user_roles(user=request.user), "Role": Role,
+         "identities": identities_for_profile(request.user), "verified_orcid": verified_orcid(request.user)},
     )
 
 
