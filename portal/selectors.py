@@ -4,3 +4,8 @@ from .models import RoleAssignment
 def user_roles(*, user):
     """The signed-in user's role assignments with their institution or funder, for the profile and home."""
     return RoleAssignment.objects.for_user(user).select_related("institution", "department", "funder")
+
+
+def institution_role_assignments(*, institution):
+    return (RoleAssignment.objects.filter(institution=institution)
+            .select_related("user", "department").order_by("role", "user__email"))

@@ -10,6 +10,7 @@ from .identity.urls import saml_urlpatterns
 portal_patterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
+    path("institutions/<int:pk>/roles/", views.institution_roles, name="institution-roles"),
 ]
 
 urlpatterns = [

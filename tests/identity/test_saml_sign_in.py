@@ -1,14 +1,19 @@
 """Acceptance 1: SP-initiated sign-in against a real pysaml2 IdP on a local port."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from portal.identity.models import Identity
+from portal.identity.models import Identity, InstitutionIdP
+from portal.identity.services import SignInRefused
+from portal.identity.services import saml_sign_in as saml_sign_in_service
 from portal.models import Role, RoleAssignment, User
 from tests.factories import UserFactory
 
-from .conftest import idp_answer, saml_sign_in
+from .conftest import PERSON, idp_answer, saml_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +125,20 @@ def test_existing_user_without_identity_is_not_signed_in(client, idp, institutio
     assert response.status_code == 302 and response["Location"] == reverse("identity:link")
     assert "_auth_user_id" not in client.session
     assert not Identity.objects.exists()
+
+
+def test_an_idp_of_the_federation_that_no_institution_registered_is_refused(client, idp, institution):
+    InstitutionIdP.objects.all().delete()
+    response = saml_sign_in(client, idp)
+    assert response.status_code == 403
+    assert "not registered with this portal" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_the_same_assertion_id_is_accepted_once(idp, institution):
+    """The store of consumed assertion ids, behind pysaml2's own InResponseTo check."""
+    until = timezone.now() + datetime.timedelta(minutes=5)
+    saml_sign_in_service(issuer=idp.entity_id, ava=PERSON, assertion_id="_abc", not_on_or_after=until)
+    with pytest.raises(SignInRefused) as refused:
+        saml_sign_in_service(issuer=idp.entity_id, ava=PERSON, assertion_id="_abc", not_on_or_after=until)
+    assert refused.value.reason == "replayed"
