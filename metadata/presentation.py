@@ -60,7 +60,8 @@ def json_ld(record: ManagedData) -> dict:
         "url": landing_url(record),
         "identifier": [f"https://doi.org/{d}" for d in [record.doi or doi_from(record.repository_url)] if d]
         or [landing_url(record)],
-        "creator": [{"@type": "Person", "name": p.name} for p in creators(record)],
+        "creator": [{"@type": "Person", "name": p.name,
+                     **({"sameAs": f"https://orcid.org/{p.orcid}"} if p.orcid else {})} for p in creators(record)],
         "publisher": {"@type": "Organization", "name": record.institution.name},
         "funder": {"@type": "Organization", "name": record.project.program.funder.name},
         "isAccessibleForFree": record.provision_policy == "free",

@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.identity.services import verified_orcid
 from portal.models import Role, User
 from portal.services import notification_send
 from portal.validators import normalize_ror
@@ -65,9 +66,21 @@ def _set_people(record: ManagedData, people: list[dict]) -> None:
         row = RecordPerson(record=record, position=position, **{k: person.get(k) or "" for k in PERSON_FIELDS
                                                                 if k != "user"})
         row.user = person.get("user")
+        if row.user is not None:
+            row.orcid = verified_orcid(row.user) or row.orcid
         row.full_clean(exclude=["record"])
         rows.append(row)
     RecordPerson.objects.bulk_create(rows)
+
+
+def record_people_take_verified_orcid(*, user, orcid: str) -> int:
+    """A person who proved their ORCID iD gets it on every record they are linked to (and harvesters
+    a new datestamp for the records that changed)."""
+    people = RecordPerson.objects.filter(user=user).exclude(orcid=orcid)
+    record_ids = list(people.values_list("record_id", flat=True))
+    changed = people.update(orcid=orcid)
+    ManagedData.objects.filter(pk__in=record_ids).update(datestamp=timezone.now())
+    return changed
 
 
 @transaction.atomic

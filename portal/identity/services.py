@@ -194,7 +194,7 @@ def orcid_connect(*, user: User, orcid: str, name: str = "") -> Identity:
     if user.orcid != orcid:
         user.orcid = orcid
         user.save(update_fields=["orcid"])
-    transaction.on_commit(lambda: orcid_verified.send(sender=User, user=user, orcid=orcid))
+    orcid_verified.send(sender=User, user=user, orcid=orcid)  # in this transaction: all or nothing
     return identity
 
 
