@@ -53,7 +53,9 @@ def institution_roles(request, pk: int):
         raise Http404
     form = RoleAssignmentForm(request.POST or None, institution=institution)
     if request.method == "POST" and "remove" in request.POST:
-        assignment = get_object_or_404(RoleAssignment, pk=request.POST["remove"], institution=institution)
+        pk_to_remove = request.POST["remove"]
+        assignment = get_object_or_404(RoleAssignment, pk=int(pk_to_remove) if pk_to_remove.isdigit() else 0,
+                                       institution=institution)
         try:
             role_assignment_delete(actor=request.user, assignment=assignment)
         except ValidationError as error:

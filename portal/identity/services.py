@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -131,6 +133,10 @@ def saml_sign_in(*, issuer: str, ava: dict, assertion_id: str, not_on_or_after: 
     ):
         raise SignInRefused("wrong_scope", key)
     email = User.objects.normalize_email(_first(ava, "mail")).lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""
     display_name = _first(ava, "jaDisplayName") or _first(ava, "displayName")
     affiliations = scoped_affiliations(ava, idp.scope)
 

@@ -76,6 +76,10 @@ def _saml_reason(exception) -> str:
     return "invalid"
 
 
+def _clean(value: str) -> str:
+    return value.replace("\x00", "")
+
+
 def _safe_next(request, value: str) -> str:
     ok = url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
                                          require_https=request.is_secure())
@@ -130,19 +134,19 @@ def sp_metadata(request):
 def idp_picker(request):
     """Discovery: the federation's IdPs with a search box; choosing one is remembered in a cookie.
     Plain links and a GET form, so it works without JavaScript."""
-    next_url = _safe_next(request, request.GET.get("next", ""))
-    chosen = request.GET.get("idp", "")
+    next_url = _safe_next(request, _clean(request.GET.get("next", "")))
+    chosen = _clean(request.GET.get("idp", ""))
     if chosen and FederationIdP.objects.filter(entity_id=chosen).exists():
         response = HttpResponseRedirect(reverse("saml2_login") + "?" + urlencode({"idp": chosen, "next": next_url}))
         response.set_cookie(IDP_COOKIE, chosen, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
                             secure=request.is_secure())
         return response
-    query = request.GET.get("q", "").strip()
+    query = _clean(request.GET.get("q", "")).strip()[:200]
     idps = FederationIdP.objects.order_by("name_ja" if request.LANGUAGE_CODE == "ja" else "name_en", "entity_id")
     if query:
         idps = idps.filter(Q(name_ja__icontains=query) | Q(name_en__icontains=query) | Q(entity_id__icontains=query)
                            | Q(scopes__icontains=query))
-    last = FederationIdP.objects.filter(entity_id=request.COOKIES.get(IDP_COOKIE, "")).first()
+    last = FederationIdP.objects.filter(entity_id=_clean(request.COOKIES.get(IDP_COOKIE, ""))).first()
     return render(request, "identity/idp_picker.html", {
         "idps": idps.distinct()[:200], "query": query, "last": last, "next": next_url,
     })
@@ -232,6 +236,8 @@ def orcid_connect_start(request):
 
 
 def orcid_callback(request):
+    if not settings.ORCID_CLIENT_ID:
+        return refusal_page(request, SignInRefused("orcid_failed"), status=404)
     mode = request.session.pop("orcid_mode", "login")
     next_url = request.session.pop("orcid_next", reverse(settings.LOGIN_REDIRECT_URL))
     try:
