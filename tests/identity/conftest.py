@@ -72,8 +72,7 @@ def federation(key_dir):
     server.stop()
 
 
-@pytest.fixture
-def institution(idp, federation, db):
+def register_institution(idp, federation):
     """The IdP's institution, registered in the portal, with the federation's aggregate loaded."""
     federation.publish([idp])
     record = federation_metadata_refresh(url=federation.metadata_url, cert_file=federation.cert_file)
@@ -81,6 +80,11 @@ def institution(idp, federation, db):
     inst = InstitutionFactory(name_ja="テスト大学", name_en="Test University")
     InstitutionIdP.objects.create(institution=inst, entity_id=idp.entity_id, scope=idp.scope)
     return inst
+
+
+@pytest.fixture
+def institution(idp, federation, db):
+    return register_institution(idp, federation)
 
 
 def idp_answer(client, idp, *, next_url="/"):
