@@ -97,7 +97,9 @@ class SamlLoginView(saml_views.LoginView):
 class AssertionConsumerView(saml_views.AssertionConsumerServiceView):
     def handle_acs_failure(self, request, exception=None, status=403, **kwargs):
         if isinstance(exception, LinkRequired):
-            request.session[PENDING_KEY] = exception.pending.as_session()
+            # Kept in the SAML session: its cookie comes with the IdP's cross-site POST, so a user who
+            # is signed in (and whose session cookie does not come) stays signed in.
+            request.saml_session[PENDING_KEY] = exception.pending.as_session()
             return redirect("identity:link")
         if isinstance(exception, Refused):
             return refusal_page(request, exception.error, status)
@@ -112,7 +114,8 @@ class AssertionConsumerView(saml_views.AssertionConsumerServiceView):
         try:
             result = saml_sign_in(issuer=session_info["issuer"], ava=session_info["ava"],
                                   assertion_id=assertion_info.get("assertion_id") or "", not_on_or_after=until,
-                                  linking=request.user.is_authenticated)
+                                  linking=request.user.is_authenticated
+                                  or request.POST.get("RelayState") == reverse("identity:link"))
         except SignInRefused as error:
             raise Refused(error) from None
         if isinstance(result, PendingIdentity):
@@ -153,7 +156,7 @@ def idp_picker(request):
 
 
 def _pending(request) -> PendingIdentity | None:
-    return PendingIdentity.from_session(request.session.get(PENDING_KEY) or {})
+    return PendingIdentity.from_session(request.saml_session.get(PENDING_KEY) or {})
 
 
 def link(request):
@@ -161,7 +164,7 @@ def link(request):
     account is theirs: by signing in to it, or by the link e-mailed to its address."""
     pending = _pending(request)
     if pending is None:
-        return redirect("login")
+        return redirect("portal:profile" if request.user.is_authenticated else "login")
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "link" and request.user.is_authenticated:
@@ -169,7 +172,7 @@ def link(request):
                 identity_link(user=request.user, pending=pending)
             except SignInRefused as error:
                 return refusal_page(request, error)
-            del request.session[PENDING_KEY]
+            del request.saml_session[PENDING_KEY]
             messages.success(request, _("Your institutional sign-in is now linked to your account."))
             return redirect("portal:profile")
         if action == "email":
@@ -184,7 +187,7 @@ def link(request):
             messages.info(request, _("We sent a confirmation link to %(email)s.") % {"email": pending.email})
             return redirect("identity:link")
         if action == "cancel":
-            del request.session[PENDING_KEY]
+            del request.saml_session[PENDING_KEY]
             return redirect("portal:home")
     return render(request, "identity/link.html", {"pending": pending})
 

@@ -10,7 +10,7 @@ from portal.identity.models import Identity
 from portal.models import User
 from tests.factories import PASSWORD, UserFactory
 
-from .conftest import saml_sign_in
+from .conftest import idp_answer, saml_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +86,22 @@ def test_profile_lists_linked_identities_and_removes_one(client, idp, institutio
     client.force_login(user)
     client.post(reverse("identity:identity-remove", args=[identity.pk]))
     assert not Identity.objects.filter(pk=identity.pk).exists()
+
+
+def test_a_signed_in_user_links_their_institution_from_the_profile(client, idp, institution):
+    """The IdP's POST back is cross-site in production: the portal's session cookie does not come with
+    it (SameSite=Lax), only the SAML session's. The user must stay signed in and link, not get a new
+    account."""
+    user = UserFactory(email="someone.else@example.ac.jp")
+    client.force_login(user)
+    assert reverse("identity:link") in client.get(reverse("portal:profile")).content.decode()
+    path, data = idp_answer(client, idp, next_url=reverse("identity:link"))
+    session_cookie = client.cookies.pop("sessionid")
+    response = client.post(path, data)
+    assert response["Location"] == reverse("identity:link")
+    assert User.objects.count() == 1 and not Identity.objects.exists()
+    client.cookies["sessionid"] = session_cookie.value
+    page = client.get(reverse("identity:link")).content.decode()
+    assert "You are signed in as someone.else@example.ac.jp" in page
+    client.post(reverse("identity:link"), {"action": "link"})
+    assert Identity.objects.get().user == user
