@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.identity.services import verified_orcid
+from portal.identity.selectors import verified_orcid
 from portal.models import Role, User
 from portal.services import notification_send
 from portal.validators import normalize_ror

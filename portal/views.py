@@ -8,8 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from .forms import ProfileForm, RoleAssignmentForm
-from .identity.services import verified_orcid
-from .identity.views import identities_for_profile
+from .identity.selectors import identities_for, verified_orcid
 from .models import Institution, Role, RoleAssignment
 from .permissions import can_manage_roles
 from .selectors import institution_role_assignments, user_roles
@@ -31,7 +30,7 @@ def profile(request):
         request,
         "portal/user_form.html",
         {"form": form, "roles": user_roles(user=request.user), "Role": Role,
-         "identities": identities_for_profile(request.user), "verified_orcid": verified_orcid(request.user)},
+         "identities": identities_for(user=request.user), "verified_orcid": verified_orcid(request.user)},
     )
 
 

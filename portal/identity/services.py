@@ -7,10 +7,12 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Role, RoleAssignment, User
@@ -176,6 +178,22 @@ def identity_link(*, user: User, pending: PendingIdentity) -> Identity:
     return identity
 
 
+def identity_link_request(*, pending: PendingIdentity, confirm_url: str) -> None:
+    """E-mail the owner of the account with the pending identity's address a link that confirms it, in
+    their language. Nothing is sent when there is no such account (and nothing says so)."""
+    owner = User.objects.filter(email=pending.email).first()
+    if owner is None:
+        return
+    with translation.override(owner.preferred_language):
+        send_mail(
+            gettext("Confirm linking a sign-in to your account"),
+            gettext("Someone signed in through %(issuer)s with this e-mail address. If it was you, open this link "
+                    "to link that sign-in to your account:\n\n%(url)s\n\nIf it was not you, ignore this message: "
+                    "nothing changes.") % {"issuer": pending.issuer, "url": confirm_url},
+            None, [owner.email],
+        )
+
+
 def identity_remove(*, user: User, identity_id: int) -> None:
     """Unlink one of `user`'s identities, unless it is the only way left to sign in."""
     identity = Identity.objects.filter(user=user, pk=identity_id).first()
@@ -213,14 +231,6 @@ def orcid_sign_in(*, orcid: str) -> Identity:
     identity.last_used_at = timezone.now()
     identity.save(update_fields=["last_used_at"])
     return identity
-
-
-def verified_orcid(user: User) -> str:
-    """The user's ORCID iD if they proved it by signing in with ORCID, else ''."""
-    if not user.is_authenticated or not user.orcid:
-        return ""
-    verified = Identity.objects.filter(user=user, provider=Provider.ORCID, key=user.orcid).exists()
-    return user.orcid if verified else ""
 
 
 REASONS = {

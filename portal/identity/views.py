@@ -7,8 +7,6 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
-from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,13 +21,15 @@ from saml2.validate import ResponseLifetimeExceed, ToEarly
 
 from portal.models import User
 
-from .models import FederationIdP, Identity
+from .models import FederationIdP
 from .orcid import orcid_client
 from .saml import sp_config
+from .selectors import federation_idps
 from .services import (
     PendingIdentity,
     SignInRefused,
     identity_link,
+    identity_link_request,
     identity_remove,
     orcid_connect,
     orcid_sign_in,
@@ -87,6 +87,11 @@ def _safe_next(request, value: str) -> str:
 
 
 class SamlLoginView(saml_views.LoginView):
+    def get(self, request, *args, **kwargs):
+        if not request.GET.get("idp"):  # our picker, not djangosaml2's untranslated one
+            return redirect(reverse("identity:idp-picker") + "?" + urlencode({"next": request.GET.get("next", "")}))
+        return super().get(request, *args, **kwargs)
+
     def should_prevent_auth(self, request) -> bool:
         return False  # a signed-in user may link their institution's sign-in
 
@@ -145,10 +150,7 @@ def idp_picker(request):
                             secure=request.is_secure())
         return response
     query = _clean(request.GET.get("q", "")).strip()[:200]
-    idps = FederationIdP.objects.order_by("name_ja" if request.LANGUAGE_CODE == "ja" else "name_en", "entity_id")
-    if query:
-        idps = idps.filter(Q(name_ja__icontains=query) | Q(name_en__icontains=query) | Q(entity_id__icontains=query)
-                           | Q(scopes__icontains=query))
+    idps = federation_idps(query=query, language=request.LANGUAGE_CODE)
     last = FederationIdP.objects.filter(entity_id=_clean(request.COOKIES.get(IDP_COOKIE, ""))).first()
     return render(request, "identity/idp_picker.html", {
         "idps": idps.distinct()[:200], "query": query, "last": last, "next": next_url,
@@ -176,14 +178,8 @@ def link(request):
             messages.success(request, _("Your institutional sign-in is now linked to your account."))
             return redirect("portal:profile")
         if action == "email":
-            owner = User.objects.filter(email=pending.email).first()
-            if owner is not None:
-                url = request.build_absolute_uri(reverse("identity:link-confirm", args=[pending.signed_token()]))
-                send_mail(_("Confirm linking a sign-in to your account"),
-                          _("Someone signed in through %(issuer)s with this e-mail address. If it was you, open "
-                            "this link to link that sign-in to your account:\n\n%(url)s\n\nIf it was not you, "
-                            "ignore this message: nothing changes.") % {"issuer": pending.issuer, "url": url},
-                          None, [owner.email])
+            identity_link_request(pending=pending, confirm_url=request.build_absolute_uri(
+                reverse("identity:link-confirm", args=[pending.signed_token()])))
             messages.info(request, _("We sent a confirmation link to %(email)s.") % {"email": pending.email})
             return redirect("identity:link")
         if action == "cancel":
@@ -263,7 +259,3 @@ def orcid_callback(request):
         return refusal_page(request, SignInRefused("invalid"))
     auth.login(request, user, backend=IDENTITY_BACKEND)
     return redirect(next_url)
-
-
-def identities_for_profile(user) -> list[Identity]:
-    return list(Identity.objects.filter(user=user).order_by("provider", "created_at"))

@@ -2,7 +2,9 @@
 signed metadata aggregate listing such IdPs. The IdP answers an SP-initiated AuthnRequest (HTTP-Redirect
 binding) at once for the person it was given, with an HTTP-POST form to the SP's assertion consumer,
 like a Shibboleth IdP after its login page. It can be told to misbehave: "unsigned", "expired" (an
-assertion already past its NotOnOrAfter) or "audience" (an assertion for another SP)."""
+assertion already past its NotOnOrAfter) or "audience" (an assertion for another SP); "encrypted" answers
+as GakuNin's Shibboleth IdPs do by default (signed response, encrypted assertion); `clock_offset`
+seconds shift the IdP's idea of now (a clock running ahead)."""
 
 from pathlib import Path
 
@@ -35,6 +37,7 @@ class FakeSamlIdP(FakeServer):
         self.scope, self.name_ja, self.name_en = scope, name_ja, name_en
         self.person = person or {}
         self.mode = "ok"
+        self.clock_offset = 0
         self.responses: list[str] = []
         self.cert_file, self.key_file = (str(p) for p in make_key_pair(Path(key_dir) / f"idp-{scope}", scope))
 
@@ -90,11 +93,19 @@ class FakeSamlIdP(FakeServer):
                 result.not_before = in_a_while(minutes=-20)
                 return result
             policy.conditions = expired_conditions
+        if self.clock_offset:
+            def shifted_conditions(sp_entity_id):
+                result = conditions(sp_entity_id)
+                result.not_before = in_a_while(seconds=self.clock_offset)
+                result.not_on_or_after = in_a_while(seconds=self.clock_offset + 300)
+                return result
+            policy.conditions = shifted_conditions
         signed = self.mode != "unsigned"
         response = server.create_authn_response(
             self.person, userid=self.person.get("eduPersonPrincipalName", ["someone"])[0],
             authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"},
-            sign_response=signed, sign_assertion=signed, **args,
+            sign_response=signed, sign_assertion=signed and self.mode != "encrypted",
+            encrypt_assertion=self.mode == "encrypted", encrypt_assertion_self_contained=True, **args,
         )
         self.responses.append(str(response))
         http = server.apply_binding(BINDING_HTTP_POST, str(response), args["destination"],

@@ -53,8 +53,7 @@ def key_dir(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _sp_settings(settings, key_dir):
-    settings.PORTAL_BASE_URL = "http://testserver"
-    cert, key = make_key_pair(key_dir / "sp", "http://testserver/saml2/metadata/")
+    cert, key = make_key_pair(key_dir / "sp", "test SP")
     settings.SAML_SP_CERT_FILE, settings.SAML_SP_KEY_FILE = str(cert), str(key)
 
 

@@ -38,6 +38,11 @@ def test_the_picker_takes_any_input(client, params):
     assert response.status_code == 200
 
 
+def test_saml_login_without_an_idp_goes_to_the_picker(client):
+    response = client.get("/saml2/login/", {"next": "/profile/"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("identity:idp-picker"))
+
+
 def test_broken_links_and_callbacks(client, settings):
     assert client.get(reverse("identity:link-confirm", args=["garbage"])).status_code == 400
     assert client.get(reverse("identity:link")).status_code == 302

@@ -33,6 +33,24 @@ def test_first_sign_in_creates_the_user_with_names_institution_and_researcher_ro
     assert "taro@idp.example.ac.jp" in page.content.decode()
 
 
+def test_a_signed_response_with_an_encrypted_assertion_as_shibboleth_sends(client, idp, institution):
+    idp.mode = "encrypted"
+    response = saml_sign_in(client, idp)
+    assert "EncryptedAssertion" in idp.responses[-1] and "taro.yamada" not in idp.responses[-1]
+    assert response.status_code == 302
+    assert User.objects.get().family_name_ja == "山田"
+
+
+@pytest.mark.parametrize(("offset", "accepted"), [(60, True), (600, False)])
+def test_clock_skew_is_tolerated_up_to_the_setting(client, idp, institution, offset, accepted):
+    idp.clock_offset = offset  # the IdP's clock runs ahead: NotBefore lies in the SP's future
+    response = saml_sign_in(client, idp)
+    assert (response.status_code == 302) is accepted
+    assert User.objects.exists() is accepted
+    if not accepted:
+        assert "not valid yet" in response.content.decode()
+
+
 def test_a_changed_mail_finds_the_same_user_and_updates_the_address(client, idp, institution):
     saml_sign_in(client, idp)
     first = User.objects.get()
@@ -115,8 +133,8 @@ def test_sp_metadata_is_signed_and_names_the_acs(client):
     response = client.get(reverse("saml2_metadata"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "http://testserver/saml2/acs/" in body and "<ds:Signature" in body
-    assert 'entityID="http://testserver/saml2/metadata/"' in body
+    assert "http://127.0.0.1:8000/saml2/acs/" in body and "<ds:Signature" in body
+    assert 'entityID="http://127.0.0.1:8000/saml2/metadata/"' in body
 
 
 def test_existing_user_without_identity_is_not_signed_in(client, idp, institution):
