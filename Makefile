@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Run the portal on SQLite with demo data (tasks run in-process, e-mail to the console).
+# Links the portal writes (OAI baseURL, citations, JSON-LD, e-mails) follow the port the demo serves on.
+demo: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 demo: $(STAMP)
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --noinput

@@ -8,6 +8,11 @@ class DmpConfig(AppConfig):
     verbose_name = _("Data management plans")
 
     def ready(self):
+        from portal import inbox
+
         from .aggregates import register_sqlite_functions
+        from .selectors import inbox_sections
+
+        inbox.register(inbox_sections)
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="dmp_sqlite_functions")

@@ -24,7 +24,7 @@ class ProjectForm(forms.ModelForm):
             del self.fields["institution"]
             self.fields["department"].queryset = self.fields["department"].queryset.filter(
                 institution=self.instance.institution_id)
-            self.fields["program"].queryset = self.fields["program"].queryset.select_related("funder")
+            _group_programs(self.fields["program"])
             return
         mine = RoleAssignment.objects.for_user(user).filter(role=Role.RESEARCHER).values("institution")
         self.fields["institution"].queryset = Institution.objects.filter(pk__in=mine)
@@ -32,7 +32,7 @@ class ProjectForm(forms.ModelForm):
             "Choose your institution. Only institutions where you hold the researcher role are offered; ask your "
             "institution's administrator if yours is missing.")
         self.fields["department"].queryset = self.fields["department"].queryset.filter(institution__in=mine)
-        self.fields["program"].queryset = self.fields["program"].queryset.select_related("funder")
+        _group_programs(self.fields["program"])
         if self.fields["institution"].queryset.count() == 1:
             self.fields["institution"].initial = self.fields["institution"].queryset.first()
 
@@ -45,6 +45,16 @@ class ProjectForm(forms.ModelForm):
         if department and institution and department.institution_id != institution.pk:
             self.add_error("department", _("Choose a department of the chosen institution."))
         return cleaned
+
+
+def _group_programs(field) -> None:
+    """Offer the programs grouped by funder (an <optgroup> each), with a search box added by portal.js."""
+    field.queryset = field.queryset.select_related("funder").order_by("funder__code", "name_ja", "pk")
+    groups: dict[str, list] = {}
+    for program in field.queryset:
+        groups.setdefault(str(program.funder), []).append((program.pk, str(program)))
+    field.choices = [("", field.empty_label), *groups.items()]
+    field.widget.attrs["data-searchable"] = _("Narrow the programs, e.g. JST or 戦略")
 
 
 class MemberForm(forms.Form):

@@ -1,13 +1,18 @@
 """Reads across DMP models: templates for a program, lists, the review queue, missing answers, diffs."""
 
-from django.db.models import Prefetch
-from django.utils.translation import gettext
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
+from portal import inbox
 from portal.i18n import current_language
 
 from .models import (
     DMP,
+    DMPStatus,
     DMPTemplate,
+    DMPTransition,
     DMPVersion,
     QuestionType,
     ResearchField,
@@ -252,3 +257,42 @@ def answer_sheet(*, template: DMPTemplate, answers: dict, snapshot: dict, datase
             items.append(item)
         sheet.append({"section": section, "items": items})
     return sheet
+
+
+def _last_message(transition_model):
+    """The message of an object's newest transition (a subquery, so a list costs no query per row)."""
+    return Subquery(transition_model.order_by("-at", "-pk").values("message")[:1])
+
+
+def inbox_sections(user):
+    """The DMP work waiting for `user` (portal.inbox): DMPs to review, oldest submission first; their own
+    DMPs sent back with changes requested, with the reviewer's message; their drafts."""
+    dmps = DMP.objects.visible_to(user).select_related("project").defer("answers")
+    returned_message = _last_message(DMPTransition.objects.filter(dmp=OuterRef("pk"),
+                                                                  to_status=DMPStatus.CHANGES_REQUESTED))
+    queue = reverse("dmp:dmp-review-queue")
+    mine = reverse("dmp:dmp-list")
+    yield inbox.section(
+        key="dmp-review", title=gettext("DMPs waiting for your review"), url=f"{queue}?status={DMPStatus.SUBMITTED}",
+        queryset=dmps.reviewable_by(user).filter(status=DMPStatus.SUBMITTED).order_by("submitted_at", "pk"),
+        item=lambda d: inbox.InboxItem(str(d), d.get_absolute_url(), _waiting(d.submitted_at)),
+    )
+    yield inbox.section(
+        key="dmp-returned", title=gettext("Your DMPs returned with changes requested"),
+        url=f"{mine}?status={DMPStatus.CHANGES_REQUESTED}",
+        queryset=dmps.editable_by(user).filter(status=DMPStatus.CHANGES_REQUESTED)
+        .annotate(returned_message=returned_message).order_by("updated_at", "pk"),
+        item=lambda d: inbox.InboxItem(str(d), d.get_absolute_url(), d.returned_message or ""),
+    )
+    yield inbox.section(
+        key="dmp-drafts", title=gettext("Your DMP drafts"), url=f"{mine}?status={DMPStatus.DRAFT}",
+        queryset=dmps.editable_by(user).filter(status=DMPStatus.DRAFT).order_by("-updated_at", "-pk"),
+        item=lambda d: inbox.InboxItem(str(d), d.get_absolute_url()),
+    )
+
+
+def _waiting(since) -> str:
+    if since is None:
+        return ""
+    days = (timezone.now() - since).days
+    return ngettext("waiting %(days)d day", "waiting %(days)d days", days) % {"days": days}

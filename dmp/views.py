@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .filters import DMPFilter
 from .forms import CommentForm, MemberFormSet, ProjectForm, SectionForm, TransitionForm, members_from
-from .models import DMPVersion, ReviewComment
+from .models import DMPStatus, DMPVersion, ReviewComment
 from .pdf import dmp_pdf
 from .permissions import (
     allowed_actions,
@@ -54,8 +54,11 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-def _listing(request, queryset, template_name, title):
-    filterset = DMPFilter(request.GET or None, queryset=queryset)
+def _listing(request, queryset, template_name, title, defaults=None):
+    params = request.GET.copy()
+    for key, value in (defaults or {}).items():
+        params.setdefault(key, value)
+    filterset = DMPFilter(params or None, queryset=queryset)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     return render(request, template_name, {"filter": filterset, "page": page, "query": _query_without_page(request),
                                            "title": title})
@@ -68,7 +71,9 @@ def dmp_list_view(request):
 
 @login_required
 def review_queue(request):
-    return _listing(request, dmp_review_queue(user=request.user), "dmp/dmp_queue.html", _("DMP review queue"))
+    """What needs a decision by default (submitted DMPs, the longest wait first); `?status=` shows all."""
+    return _listing(request, dmp_review_queue(user=request.user), "dmp/dmp_queue.html", _("DMP review queue"),
+                    defaults={"status": DMPStatus.SUBMITTED})
 
 
 @login_required

@@ -7,4 +7,11 @@ class MetadataConfig(AppConfig):
     verbose_name = _("Managed data and metadata")
 
     def ready(self):
+        from portal import inbox
+
         from . import receivers  # noqa: F401
+        from .deposit.selectors import inbox_sections as deposit_inbox
+        from .selectors import inbox_sections
+
+        inbox.register(inbox_sections)
+        inbox.register(deposit_inbox)

@@ -36,8 +36,10 @@ class ManagedDataFilter(django_filters.FilterSet):
                                                min_value=0)
     sort = django_filters.OrderingFilter(
         fields=(("updated_at", "updated"), ("title_ja", "title"), ("issued_date", "issued")),
-        field_labels={"updated_at": _("Last changed"), "title_ja": pgettext_lazy("managed data", "Title"),
-                      "issued_date": _("Date issued")},
+        field_labels={"updated_at": _("Last changed"), "-updated": _("Last changed, newest first"),
+                      "title_ja": pgettext_lazy("managed data", "Title"),
+                      "-title": pgettext_lazy("managed data", "Title, Z to A"),
+                      "issued_date": _("Date issued"), "-issued": _("Date issued, newest first")},
         label=_("Sort by"),
     )
 

@@ -145,6 +145,19 @@ class TransitionForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class BulkCurationForm(TransitionForm):
+    """One curation action, with one message, for the records selected in the curation queue."""
+
+    action = forms.ChoiceField(label=_("Action for the selected records"), choices=[
+        ("publish", _("Publish")), ("return", _("Return to the researcher"))])
+    records = forms.ModelMultipleChoiceField(queryset=ManagedData.objects.none(), error_messages={
+        "required": _("Select at least one record.")})
+
+    def __init__(self, *args, records, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["records"].queryset = records
+
+
 def people_initial(record: ManagedData) -> list[dict]:
     return [
         {f: getattr(p, f) for f in PersonForm.Meta.fields}

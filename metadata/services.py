@@ -1,5 +1,7 @@
 """Every write on managed data: create, update, people, curation transitions, embargo lifting."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -178,3 +180,27 @@ def managed_data_lift_embargoes(*, today=None) -> int:
     harvesters collect them again. Idempotent."""
     now = timezone.now()
     return ManagedData.objects.embargo_due(today).update(embargo_lifted_at=now, datestamp=now, updated_at=now)
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    record_id: int
+    title: str
+    done: bool
+    message: str
+
+
+def managed_data_bulk_transition(*, record_ids: list[int], action: str, actor, message: str = "") -> list[BulkOutcome]:
+    """Apply one curation action with one message to each of several records, each in its own transaction
+    (one record's problem never undoes the others); says for each record what happened, in id order."""
+    titles = {pk: str(record) for pk, record in ManagedData.objects.in_bulk(record_ids).items()}
+    outcomes = []
+    for record_id in sorted(titles):
+        try:
+            record = managed_data_transition(record_id=record_id, action=action, actor=actor, message=message)
+        except (InvalidTransition, PermissionDenied, ValidationError) as error:
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            outcomes.append(BulkOutcome(record_id, titles[record_id], False, reason or _("You may not do this.")))
+        else:
+            outcomes.append(BulkOutcome(record_id, titles[record_id], True, record.get_status_display()))
+    return outcomes

@@ -11,12 +11,18 @@ from portal.i18n import current_language
 
 from .deposit.selectors import deposit_repositories_for
 from .filters import ManagedDataFilter
-from .forms import ManagedDataForm, PeopleFormSet, TransitionForm, people_initial
+from .forms import BulkCurationForm, ManagedDataForm, PeopleFormSet, TransitionForm, people_initial
 from .models import ManagedData
 from .permissions import can_curate_managed_data, can_edit_managed_data, is_record_person
 from .presentation import access_statement, citation, json_ld, record_elements
 from .selectors import managed_data_changes, managed_data_detail, managed_data_list
-from .services import InvalidTransition, managed_data_create, managed_data_transition, managed_data_update
+from .services import (
+    InvalidTransition,
+    managed_data_bulk_transition,
+    managed_data_create,
+    managed_data_transition,
+    managed_data_update,
+)
 from .sheet.selectors import sheet_records
 from .sheet.views import export_response
 from .vocabularies import Status
@@ -74,13 +80,30 @@ def curation_queue(request):
     params = request.GET.copy()
     params.setdefault("status", Status.SUBMITTED)
     params.setdefault("sort", "updated")  # oldest waiting first
-    records = managed_data_list(ManagedData.objects.curated_by(request.user).select_related("project__department"))
+    records = managed_data_list(ManagedData.objects.curated_by(request.user)
+                                .select_related("project__department", "created_by"))
     filterset = ManagedDataFilter(params, queryset=records)
     return render(request, "metadata/manageddata_queue.html", {
         "filter": filterset, "page": _page(request, filterset.qs), "query": _query_without_page(request),
-        # Published records can be deposited as a selection (posted to the deposit app).
+        # Submitted records are published or returned as a selection, published ones deposited as one.
+        "bulk_form": BulkCurationForm(records=records) if params["status"] == Status.SUBMITTED else None,
         "repositories": deposit_repositories_for(request.user) if params["status"] == Status.PUBLISHED else None,
     })
+
+
+@login_required
+def curation_bulk(request):
+    """Publish or return the selected records with one message; says for each record what happened."""
+    form = BulkCurationForm(request.POST or None, records=ManagedData.objects.curated_by(request.user))
+    if request.method != "POST" or not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("metadata:curation-queue")
+    outcomes = managed_data_bulk_transition(
+        record_ids=[r.pk for r in form.cleaned_data["records"]], action=form.cleaned_data["action"],
+        actor=request.user, message=form.cleaned_data["message"])
+    return render(request, "metadata/curation_bulk_result.html", {"outcomes": outcomes})
 
 
 def managed_data_detail_view(request, pk):

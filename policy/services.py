@@ -60,6 +60,10 @@ def data_policy_adopt(*, policy_id: int, actor, adopted_on=None) -> DataPolicy:
     institution_id = DataPolicy.objects.values_list("institution_id", flat=True).get(pk=policy_id)
     if not can_manage_data_policies(actor, institution_id):
         raise PermissionDenied(_("Only the institution's administrators may adopt its data policy."))
+    if adopted_on and adopted_on > timezone.localdate():
+        raise ValidationError({"adopted_on": _(
+            "The adoption date %(date)s is later than today: adopt the policy on the day it takes effect, "
+            "so that the list never shows a future policy as the current one.") % {"date": adopted_on}})
     Institution.objects.select_for_update().get(pk=institution_id)
     policy = DataPolicy.objects.select_for_update().get(pk=policy_id)
     if policy.status != DataPolicy.Status.DRAFT:

@@ -1,4 +1,9 @@
+from django.conf import settings
+from django.templatetags.static import static
+
+from .i18n import current_language
 from .models import RoleAssignment
+from .selectors import unread_notification_count
 
 
 def roles(request):
@@ -7,3 +12,19 @@ def roles(request):
     if user is None or not user.is_authenticated:
         return {"user_roles": frozenset()}
     return {"user_roles": frozenset(RoleAssignment.objects.for_user(user).values_list("role", flat=True))}
+
+
+def notifications(request):
+    """How many notifications the signed-in user has not read (shown beside their name)."""
+    user = getattr(request, "user", None)
+    return {"unread_notifications": unread_notification_count(user=user) if user is not None else 0}
+
+
+def site(request):
+    """The deployment's institution, footer links, logo and favicon (settings.PORTAL_SITE)."""
+    conf = settings.PORTAL_SITE
+    def asset(path):
+        return path if path.startswith(("http://", "https://", "/")) else static(path)
+    institution = conf["institution_ja"] if current_language() == "ja" else conf["institution_en"]
+    return {"site": {**conf, "institution": institution or conf["institution_ja"] or conf["institution_en"],
+                     "logo": asset(conf["logo"]), "favicon": asset(conf["favicon"])}}

@@ -272,11 +272,13 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
 
     def __str__(self):
         return self.subject

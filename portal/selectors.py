@@ -1,4 +1,4 @@
-from .models import RoleAssignment
+from .models import Notification, RoleAssignment
 
 
 def user_roles(*, user):
@@ -9,3 +9,11 @@ def user_roles(*, user):
 def institution_role_assignments(*, institution):
     return (RoleAssignment.objects.filter(institution=institution)
             .select_related("user", "department").order_by("role", "user__email"))
+
+
+def notification_list(*, user):
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def unread_notification_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at=None).count() if user.is_authenticated else 0

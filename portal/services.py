@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Institution, Notification, Role, RoleAssignment, User
@@ -76,3 +77,11 @@ def role_assignment_delete(*, actor: User, assignment: RoleAssignment) -> None:
     ).exclude(pk=assignment.pk).exists():
         raise ValidationError(_("The institution must keep at least one administrator."))
     assignment.delete()
+
+
+def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
+    """Mark one of `user`'s notifications (or all of them) read; returns how many changed."""
+    unread = Notification.objects.filter(user=user, read_at=None)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=timezone.now())

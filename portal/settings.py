@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "dmp",
     "metadata",
     "metadata.sheet",
+    "metadata.files",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.roles",
                 "portal.identity.context_processors.signin",
+                "portal.context_processors.notifications",
+                "portal.context_processors.site",
             ],
         },
     },
@@ -110,6 +113,38 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Data files (metadata.files) live in the `data_files` storage: the local file system by default, under
+# DATA_FILES_ROOT (outside any served path: bytes go out only through the access check), or S3-compatible
+# object storage with DATA_FILES_STORAGE=s3 and the bucket, endpoint, region and credentials below.
+DATA_FILES_STORAGE = env("DATA_FILES_STORAGE", default="local")
+DATA_FILES_ROOT = env.path("DATA_FILES_ROOT", default=BASE_DIR / "var" / "files")
+DATA_FILES_S3 = {
+    "bucket_name": env("DATA_FILES_S3_BUCKET", default="portal-data-files"),
+    "endpoint_url": env("DATA_FILES_S3_ENDPOINT_URL", default=None),
+    "region_name": env("DATA_FILES_S3_REGION", default="ap-northeast-1"),
+    "access_key": env("DATA_FILES_S3_ACCESS_KEY_ID", default=None),
+    "secret_key": env("DATA_FILES_S3_SECRET_ACCESS_KEY", default=None),
+    "querystring_expire": env.int("DATA_FILES_PRESIGNED_SECONDS", default=300),  # presigned download URLs
+    "file_overwrite": False,
+    "default_acl": None,
+    "addressing_style": env("DATA_FILES_S3_ADDRESSING_STYLE", default="path"),
+}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "data_files": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": DATA_FILES_S3}
+        if DATA_FILES_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage",
+              "OPTIONS": {"location": DATA_FILES_ROOT, "base_url": None}}
+    ),
+}
+# Size caps, checked before an upload starts (bytes): one file, and all files of one project together.
+DATA_FILES_MAX_FILE_SIZE = env.int("DATA_FILES_MAX_FILE_SIZE", default=50 * 1024**3)
+DATA_FILES_MAX_PROJECT_SIZE = env.int("DATA_FILES_MAX_PROJECT_SIZE", default=500 * 1024**3)
+# S3 multipart part size for resumable uploads (at least 5 MiB; the browser sends chunks of a multiple of it).
+DATA_FILES_PART_SIZE = env.int("DATA_FILES_PART_SIZE", default=8 * 1024**2)
 
 # Security headers. Cookies are secure whenever DEBUG is off.
 SESSION_COOKIE_SECURE = not DEBUG
@@ -179,7 +214,22 @@ SPECTACULAR_SETTINGS = {
 SCHEMA_DIR = env.path("SCHEMA_DIR", default=(BASE_DIR.parent / "shared" / "schemas").resolve())
 
 # Public base URL of the portal, used in identifiers and landing links that leave the portal.
+# Filter selects offer "All" (すべて) rather than a row of dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# The look of the deployment: the operating institution and its links in the footer, the logo and favicon
+# (static paths or absolute URLs). Links left empty are not shown.
+PORTAL_SITE = {
+    "institution_ja": env("PORTAL_INSTITUTION_JA", default=""),
+    "institution_en": env("PORTAL_INSTITUTION_EN", default=""),
+    "contact_url": env("PORTAL_CONTACT_URL", default=""),
+    "terms_url": env("PORTAL_TERMS_URL", default=""),
+    "privacy_url": env("PORTAL_PRIVACY_URL", default=""),
+    "logo": env("PORTAL_LOGO", default="img/logo.svg"),
+    "favicon": env("PORTAL_FAVICON", default="img/favicon.svg"),
+}
 
 # OAI-PMH provider (/oai): how the repository names itself to harvesters, and how it pages.
 OAI_REPOSITORY_NAME = env("OAI_REPOSITORY_NAME", default="Research-data portal / 研究データポータル")

@@ -11,6 +11,9 @@ portal_patterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("institutions/<int:pk>/roles/", views.institution_roles, name="institution-roles"),
+    path("notifications/", views.notification_list_view, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]
 
 urlpatterns = [

@@ -184,8 +184,8 @@ def review_tables(*, scope: ReviewScope, page_number=None, fiscal_year=None, kin
         chart=Chart(label="state", series=("count",)),
         links={(i, "count"): review_dmps_url(state=state) for i, state in enumerate(STATE_KEYS)},
         note=_("Days from submission to approval, over %(approvals)s approvals: median %(median)s, "
-               "90th percentile %(p90)s.") % {"approvals": totals["approvals"], "median": totals["median"] or "—",
-                                             "p90": totals["p90"] or "—"},
+               "90th percentile %(p90)s.") % {"approvals": totals["approvals"], **{
+                   key: "—" if totals[key] is None else totals[key] for key in ("median", "p90")}},
     )
     backlog = Table(
         name="backlog",

@@ -1,8 +1,11 @@
 """Reads for the deposit pages."""
 
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from metadata.models import ManagedData
+from portal import inbox
 
 from .models import DepositJob, Repository
 
@@ -33,3 +36,13 @@ def deposit_job_progress(job: DepositJob) -> dict:
         "finished": job.is_finished,
         "can_retry": job.retryable,
     }
+
+
+def inbox_sections(user):
+    """Failed deposits of the records `user` curates, newest first (portal.inbox)."""
+    yield inbox.section(
+        key="deposits-failed", title=gettext("Failed deposits at your institution"),
+        url=f"{reverse('deposit:job-list')}?state={DepositJob.State.FAILED}",
+        queryset=deposit_jobs_list(user).filter(state=DepositJob.State.FAILED).order_by("-pk"),
+        item=lambda j: inbox.InboxItem(f"{j.record} → {j.repository}", j.get_absolute_url(), j.last_error),
+    )

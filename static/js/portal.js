@@ -1,12 +1,6 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
-  // Submit the language switch as soon as a language is picked; the button stays for no-JS use.
-  document.addEventListener("change", function (event) {
-    if (event.target && event.target.id === "lang-select") {
-      event.target.form.submit();
-    }
-  });
   // Move focus to the error summary so screen readers announce it.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector(".error-summary");
@@ -24,5 +18,47 @@
   document.addEventListener("submit", function () { dirty = false; });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
+  });
+})();
+
+// "Select all" checkboxes (data-select-all="NAME") tick every checkbox NAME of their form.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var name = event.target && event.target.getAttribute("data-select-all");
+    if (!name || !event.target.form) { return; }
+    event.target.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
+      box.checked = event.target.checked;
+    });
+  });
+})();
+
+// Long selects (data-searchable) get a search box above them that hides the options not matching what is
+// typed (full-width and half-width forms alike); without JavaScript they stay plain selects.
+(function () {
+  "use strict";
+  function fold(text) { return (text || "").normalize("NFKC").toLowerCase(); }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "select-search";
+      box.setAttribute("aria-controls", select.id);
+      box.setAttribute("aria-label", select.getAttribute("data-searchable"));
+      box.placeholder = select.getAttribute("data-searchable");
+      select.parentNode.insertBefore(box, select);
+      box.addEventListener("input", function () {
+        var needle = fold(box.value);
+        select.querySelectorAll("optgroup").forEach(function (group) {
+          var any = false;
+          group.querySelectorAll("option").forEach(function (option) {
+            var match = !needle || fold(group.label + " " + option.textContent).indexOf(needle) !== -1;
+            option.hidden = !match;
+            any = any || match;
+          });
+          group.hidden = !any;
+        });
+      });
+    });
   });
 })();

@@ -201,3 +201,12 @@ def test_query_count_is_the_same_at_10_and_10_000_dmps(client, templates, instit
     assert "All funders" in response.content.decode()
     with django_assert_num_queries(7):
         assert client.get(DASHBOARD, {"format": "csv", "table": "by-department"}).status_code == 200
+
+
+def test_a_same_day_approval_shows_zero_days_not_a_dash(client, templates, institution, reviewer):
+    dmp = complete(make_dmp(institution=institution))
+    dmp_transition(dmp_id=dmp.pk, action="submit", actor=dmp.project.pi)
+    dmp_transition(dmp_id=dmp.pk, action="approve", actor=reviewer)
+    client.force_login(reviewer)
+    page = client.get(DASHBOARD, headers=EN).content.decode()
+    assert "over 1 approvals: median 0.0, 90th percentile 0.0." in page

@@ -136,8 +136,9 @@ def test_reviewer_queue_filters(client, templates, reviewer, institution):
     other = make_dmp(institution=institution)
     client.force_login(reviewer)
     url = reverse("dmp:dmp-review-queue")
-    assert {d.pk for d in client.get(url).context["page"]} == {waiting.pk, other.pk}
-    assert [d.pk for d in client.get(url, {"status": "submitted"}).context["page"]] == [waiting.pk]
+    # By default the queue shows what needs a decision; "all states" shows the draft too.
+    assert [d.pk for d in client.get(url).context["page"]] == [waiting.pk]
+    assert {d.pk for d in client.get(url, {"status": ""}).context["page"]} == {waiting.pk, other.pk}
     assert [d.pk for d in client.get(url, {"program": program.pk}).context["page"]] == [waiting.pk]
     assert [d.pk for d in client.get(url, {"waiting_days": 0}).context["page"]] == [waiting.pk]
     assert list(client.get(url, {"waiting_days": 3}).context["page"]) == []
@@ -195,3 +196,17 @@ def test_user_without_a_researcher_role_is_told_why_they_cannot_create(client, t
         "project-grant_number": "JP1", "project-name_ja": "x", "project-program": FundingProgramFactory().pk,
         "project-research_field": "900", "members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0"})
     assert "researcher role" in response.content.decode() and not DMP.objects.exists()
+
+
+def test_the_program_select_groups_programs_by_funder(client, templates, researcher):
+    from tests.factories import FunderFactory, FundingProgramFactory
+
+    jst, amed = FunderFactory(code="JSTX", name_en="JST X"), FunderFactory(code="AMEDX", name_en="AMED X")
+    FundingProgramFactory(funder=jst, name_ja="戦略的創造研究推進事業", name_en="Strategic Basic Research")
+    FundingProgramFactory(funder=amed, name_ja="革新的医療技術創出拠点", name_en="Translational Research")
+    client.force_login(researcher)
+    page = client.get(reverse("dmp:dmp-create"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<optgroup label="JST X">' in page and '<optgroup label="AMED X">' in page
+    assert page.index('<optgroup label="AMED X">') < page.index("Translational Research") < page.index(
+        '<optgroup label="JST X">') < page.index("Strategic Basic Research")
+    assert "data-searchable=" in page

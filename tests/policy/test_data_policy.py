@@ -161,3 +161,15 @@ def test_concurrent_adoptions_leave_exactly_one_adopted_policy(institution, admi
         t.join()
     statuses = sorted(DataPolicy.objects.values_list("status", flat=True))
     assert statuses == ["adopted", "superseded", "superseded", "superseded"]
+
+
+def test_a_policy_cannot_be_adopted_with_a_future_date(client, institution, admin):
+    current = data_policy_create(institution=institution, actor=admin, data=DATA)
+    data_policy_adopt(policy_id=current.pk, actor=admin, adopted_on=datetime.date(2021, 4, 1))
+    draft = data_policy_create(institution=institution, actor=admin, data={**DATA, "version": "2.0"})
+    client.force_login(admin)
+    response = client.post(reverse("policy:data-policy-adopt", args=[draft.pk]), {"adopted_on": "2031-01-01"},
+                           follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "later than today" in response.content.decode()
+    assert DataPolicy.objects.adopted().filter(institution=institution).get() == current
+    assert DataPolicy.objects.get(pk=draft.pk).status == DataPolicy.Status.DRAFT

@@ -30,6 +30,9 @@ def test_load_demo_is_idempotent_and_demo_accounts_sign_in(client, capsys):
     assert (User.objects.count(), Institution.objects.count(), RoleAssignment.objects.count()) == counts
     out = capsys.readouterr().out
     assert "reviewer@demo.example.ac.jp" in out and "demo-portal-2026" in out
+    # A newcomer sees a short summary and the accounts, not the notification e-mails of the demo workflow.
+    assert "Subject:" not in out and len(out.splitlines()) < 40
+    assert "notification e-mails were kept quiet" in out
     response = client.post(
         reverse("login"), {"username": "reviewer@demo.example.ac.jp", "password": "demo-portal-2026"}
     )
