@@ -208,6 +208,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No deep links: Swagger UI would put a link inside each operation's button (nested interactive, WCAG).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
 }
 
 # Third-party schemas (JPCOAR, DataCite, OAI-PMH, RDA DMP) are read from here, never copied.
