@@ -29,8 +29,8 @@ demo: $(STAMP)
 ## Run the whole suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL are set).
 test: $(STAMP)
 	$(PY) manage.py compile_translations
-	@test -x /usr/bin/chromium || sh .ci/system-packages.sh || \
-		echo "Chromium could not be installed: the browser tests will be skipped."
+	@(test -x /usr/bin/chromium && command -v xmlsec1 >/dev/null) || sh .ci/system-packages.sh || \
+		echo "Chromium or xmlsec1 could not be installed: the browser or SAML tests will be skipped."
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent || \
 		echo "axe-core could not be installed from npm: the accessibility test will fail."
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -10,6 +10,7 @@ class MetadataConfig(AppConfig):
         from dmp.selectors import managed_data_reads_register
         from portal import inbox
 
+        from . import receivers  # noqa: F401
         from .deposit.selectors import inbox_sections as deposit_inbox
         from .oai import signals  # noqa: F401  (keeps the harvested renderings current)
         from .selectors import DMP_DATASETS, inbox_sections

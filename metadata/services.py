@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from portal.identity.selectors import verified_orcid
 from portal.models import Role, User
 from portal.services import notification_send
 from portal.validators import normalize_ror
@@ -70,6 +71,8 @@ def _unchecked_people(people: list[dict]) -> list[RecordPerson]:
     for position, person in enumerate(people):
         row = RecordPerson(position=position, **{k: person.get(k) or "" for k in PERSON_FIELDS if k != "user"})
         row.user = person.get("user")
+        if row.user is not None:  # a person linked to a portal user carries the user's verified ORCID iD
+            row.orcid = verified_orcid(row.user) or row.orcid
         rows.append(row)
     return rows
 
@@ -152,6 +155,16 @@ def managed_data_revise(*, record: ManagedData, data: dict, people: list[dict] |
             setattr(record, key, value)
     record.set_project_columns(record.project)
     return _check(record, people, complete=complete)
+
+
+def record_people_take_verified_orcid(*, user, orcid: str) -> int:
+    """A person who proved their ORCID iD gets it on every record they are linked to (and harvesters
+    a new datestamp for the records that changed)."""
+    people = RecordPerson.objects.filter(user=user).exclude(orcid=orcid)
+    record_ids = list(people.values_list("record_id", flat=True))
+    changed = people.update(orcid=orcid)
+    ManagedData.objects.filter(pk__in=record_ids).update(datestamp=timezone.now())
+    return changed
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import INSTITUTION_ROLES, Department, Role, User
 from .validators import normalize_orcid
 
 
@@ -33,3 +33,23 @@ class ProfileForm(forms.ModelForm):
     def clean_orcid(self):
         value = self.cleaned_data["orcid"].strip()
         return normalize_orcid(value) if value else ""
+
+
+class RoleAssignmentForm(forms.Form):
+    email = forms.EmailField(label=_("e-mail address"),
+                             help_text=_("The person must have signed in to the portal once."))
+    role = forms.ChoiceField(label=_("role"), choices=[(r.value, r.label) for r in INSTITUTION_ROLES])
+    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.none(), required=False)
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = institution.departments.all()
+
+    def clean_email(self):
+        user = User.objects.filter(email__iexact=self.cleaned_data["email"].strip()).first()
+        if user is None:
+            raise forms.ValidationError(_("Nobody with this e-mail address has signed in to the portal yet."))
+        return user
+
+    def clean_role(self):
+        return Role(self.cleaned_data["role"])

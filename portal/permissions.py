@@ -27,3 +27,9 @@ def funder_ids_for(user):
 
 def can_use_admin_site(user) -> bool:
     return user.is_active and user.is_staff
+
+
+def can_manage_roles(user, institution) -> bool:
+    """Institution admins assign the roles at their institution (operators anywhere)."""
+    return user.is_authenticated and (user.is_superuser or has_role(user, Role.INSTITUTION_ADMIN,
+                                                                    institution=institution))

@@ -6,6 +6,11 @@ def user_roles(*, user):
     return RoleAssignment.objects.for_user(user).select_related("institution", "department", "funder")
 
 
+def institution_role_assignments(*, institution):
+    return (RoleAssignment.objects.filter(institution=institution)
+            .select_related("user", "department").order_by("role", "user__email"))
+
+
 def notification_list(*, user):
     return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
 

@@ -1,10 +1,13 @@
 """Writes on people and notifications."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
-from .models import Notification, User
+from .models import Institution, Notification, Role, RoleAssignment, User
+from .permissions import can_manage_roles
 from .tasks import notification_email as notification_email_task
 from .validators import ILLEGAL_TEXT_RE
 
@@ -57,6 +60,33 @@ def notification_send(*, user: User, subject: str, body: str, link: str = "") ->
     note = Notification.objects.create(user=user, subject=subject, body=body, link=link)
     transaction.on_commit(lambda: notification_email_task.delay(note.pk))
     return note
+
+
+@transaction.atomic
+def role_assignment_create(*, actor: User, institution: Institution, user: User, role: str,
+                           department=None) -> RoleAssignment:
+    """An institution admin gives `user` a role at their institution."""
+    if not can_manage_roles(actor, institution):
+        raise PermissionDenied
+    if role == Role.FUNDER_OFFICER:
+        raise ValidationError({"role": _("Funder officers are assigned by the operators.")})
+    if department is not None and department.institution_id != institution.pk:
+        raise ValidationError({"department": _("Choose a department of this institution.")})
+    if RoleAssignment.objects.filter(user=user, role=role, institution=institution).exists():
+        raise ValidationError({"role": _("This person already holds this role here.")})
+    return RoleAssignment.objects.create(user=user, role=role, institution=institution, department=department)
+
+
+@transaction.atomic
+def role_assignment_delete(*, actor: User, assignment: RoleAssignment) -> None:
+    institution = Institution.objects.select_for_update().get(pk=assignment.institution_id)
+    if not can_manage_roles(actor, institution):
+        raise PermissionDenied
+    if assignment.role == Role.INSTITUTION_ADMIN and not RoleAssignment.objects.filter(
+        institution=institution, role=Role.INSTITUTION_ADMIN
+    ).exclude(pk=assignment.pk).exists():
+        raise ValidationError(_("The institution must keep at least one administrator."))
+    assignment.delete()
 
 
 def notifications_mark_read(*, user: User, pk: int | None = None) -> int:

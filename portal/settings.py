@@ -32,7 +32,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "csp",
+    "djangosaml2",
     "portal",
+    "portal.identity",
     "policy",
     "dmp",
     "metadata",
@@ -44,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -70,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.roles",
+                "portal.identity.context_processors.signin",
                 "portal.context_processors.notifications",
                 "portal.context_processors.site",
             ],
@@ -81,6 +85,12 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
+AUTHENTICATION_BACKENDS = [
+    "portal.identity.backends.LocalBackend",
+    "portal.identity.backends.IdentityBackend",
+]
+# Operators can turn e-mail/password sign-in off for everyone but staff (federated deployments).
+LOCAL_SIGN_IN_STAFF_ONLY = env.bool("LOCAL_SIGN_IN_STAFF_ONLY", default=False)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -273,3 +283,35 @@ DEPOSIT_LEASE_SECONDS = env.int("DEPOSIT_LEASE_SECONDS", default=120)
 DEPOSIT_REQUEUE_SECONDS = env.int("DEPOSIT_REQUEUE_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE["deposit-resume-stale"] = {"task": "metadata.deposit.tasks.deposit_jobs_resume_stale",
                                                 "schedule": 60.0}
+
+# Sign-in through GakuNin (SAML 2.0, portal/identity). The SP's entity id defaults to its metadata URL;
+# without SAML_SP_CERT_FILE/SAML_SP_KEY_FILE a throwaway key pair is generated in the system's temp dir
+# (development and demo only). The federation aggregate is fetched from SAML_FEDERATION_METADATA_URL and
+# verified with SAML_FEDERATION_SIGNING_CERT (a PEM file) by an hourly beat job.
+SAML_SP_ENTITY_ID = env("SAML_SP_ENTITY_ID", default="")
+SAML_SP_NAME = env("SAML_SP_NAME", default="Research Data Portal")
+SAML_SP_CERT_FILE = env("SAML_SP_CERT_FILE", default="")
+SAML_SP_KEY_FILE = env("SAML_SP_KEY_FILE", default="")
+SAML_XMLSEC_BINARY = env("SAML_XMLSEC_BINARY", default="")
+SAML_CLOCK_SKEW_SECONDS = env.int("SAML_CLOCK_SKEW_SECONDS", default=120)
+SAML_METADATA_VALID_HOURS = env.int("SAML_METADATA_VALID_HOURS", default=24 * 7)
+SAML_FEDERATION_METADATA_URL = env("SAML_FEDERATION_METADATA_URL", default="")
+SAML_FEDERATION_SIGNING_CERT = env("SAML_FEDERATION_SIGNING_CERT", default="")
+SAML_METADATA_HTTP_TIMEOUT = env.float("SAML_METADATA_HTTP_TIMEOUT", default=60.0)
+# The attributes tried, in order, as the stable key of a person (never the e-mail address).
+SAML_KEY_ATTRIBUTES = env.list(
+    "SAML_KEY_ATTRIBUTES", default=["eduPersonPrincipalName", "pairwise-id", "eduPersonTargetedID"]
+)
+SAML_CONFIG_LOADER = "portal.identity.saml.sp_config"
+SAML_SESSION_COOKIE_SAMESITE = "Lax" if DEBUG else "None"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+IDENTITY_LINK_MAX_AGE = env.int("IDENTITY_LINK_MAX_AGE", default=24 * 3600)  # seconds an e-mailed link works
+CELERY_BEAT_SCHEDULE["federation-metadata-refresh"] = {
+    "task": "portal.identity.tasks.federation_metadata_refresh_task", "schedule": crontab(minute=17),
+}
+
+# ORCID OAuth 2.0: https://orcid.org (production) or https://sandbox.orcid.org; off without a client id.
+ORCID_BASE_URL = env("ORCID_BASE_URL", default="https://orcid.org")
+ORCID_CLIENT_ID = env("ORCID_CLIENT_ID", default="")
+ORCID_CLIENT_SECRET = env("ORCID_CLIENT_SECRET", default="")
+ORCID_HTTP_TIMEOUT = env.float("ORCID_HTTP_TIMEOUT", default=20.0)

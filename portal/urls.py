@@ -5,10 +5,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
+from .identity.urls import saml_urlpatterns
 
 portal_patterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
+    path("institutions/<int:pk>/roles/", views.institution_roles, name="institution-roles"),
     path("notifications/", views.notification_list_view, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
@@ -25,6 +27,8 @@ urlpatterns = [
     path("", include("metadata.madmp_urls")),
     path("", include("dmp.urls")),
     path("", include("metadata.deposit.urls")),
+    path("", include("portal.identity.urls")),
+    *saml_urlpatterns,
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

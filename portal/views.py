@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -8,10 +10,18 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from . import inbox
-from .forms import ProfileForm
-from .models import Role
-from .selectors import notification_list, user_roles
-from .services import notifications_mark_read, user_set_language, user_update_profile
+from .forms import ProfileForm, RoleAssignmentForm
+from .identity.selectors import identities_for, verified_orcid
+from .models import Institution, Role, RoleAssignment
+from .permissions import can_manage_roles
+from .selectors import institution_role_assignments, notification_list, user_roles
+from .services import (
+    notifications_mark_read,
+    role_assignment_create,
+    role_assignment_delete,
+    user_set_language,
+    user_update_profile,
+)
 
 
 def home(request):
@@ -53,7 +63,8 @@ def profile(request):
     return render(
         request,
         "portal/user_form.html",
-        {"form": form, "roles": user_roles(user=request.user), "Role": Role},
+        {"form": form, "roles": user_roles(user=request.user), "Role": Role,
+         "identities": identities_for(user=request.user), "verified_orcid": verified_orcid(request.user)},
     )
 
 
@@ -65,3 +76,38 @@ def set_language(request):
     if language in ("ja", "en"):
         user_set_language(user=request.user, language=language)
     return response
+
+
+@login_required
+def institution_roles(request, pk: int):
+    """Institution admins assign and remove the roles at their institution."""
+    institution = get_object_or_404(Institution, pk=pk)
+    if not can_manage_roles(request.user, institution):
+        raise Http404
+    form = RoleAssignmentForm(request.POST or None, institution=institution)
+    if request.method == "POST" and "remove" in request.POST:
+        pk_to_remove = request.POST["remove"]
+        assignment = get_object_or_404(RoleAssignment, pk=int(pk_to_remove) if pk_to_remove.isdigit() else 0,
+                                       institution=institution)
+        try:
+            role_assignment_delete(actor=request.user, assignment=assignment)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The role was removed."))
+        return redirect("portal:institution-roles", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            role_assignment_create(actor=request.user, institution=institution, user=form.cleaned_data["email"],
+                                   role=form.cleaned_data["role"], department=form.cleaned_data["department"])
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("The role was assigned."))
+            return redirect("portal:institution-roles", pk=pk)
+    return render(request, "portal/institution_roles.html", {
+        "institution": institution, "form": form,
+        "assignments": institution_role_assignments(institution=institution),
+    })

@@ -1,0 +1,24 @@
+"""Authentication backends: local e-mail/password (which an operator can restrict to staff) and external
+identities (GakuNin SAML, ORCID), both resolved by the services in this package."""
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+
+
+class LocalBackend(ModelBackend):
+    """E-mail and password. With LOCAL_SIGN_IN_STAFF_ONLY, only operators (staff) may sign in this way."""
+
+    def user_can_authenticate(self, user):
+        if settings.LOCAL_SIGN_IN_STAFF_ONLY and not user.is_staff:
+            return False
+        return super().user_can_authenticate(user)
+
+
+class IdentityBackend(ModelBackend):
+    """Signs in the user an `Identity` (already verified by SAML or ORCID) is linked to."""
+
+    def authenticate(self, request, identity=None, **kwargs):
+        if identity is None:
+            return None
+        user = identity.user
+        return user if self.user_can_authenticate(user) else None
