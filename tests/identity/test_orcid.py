@@ -70,7 +70,8 @@ def test_connect_stores_a_verified_id_that_flows_into_jpcoar_and_datacite(client
     landing = client.get(record.get_absolute_url()).content.decode()
     assert f'"sameAs": "https://orcid.org/{ORCID}"' in landing  # schema.org JSON-LD
     template_load_shipped()
-    madmp = madmp_export(dmp=make_dmp(pi=user, institution=project.institution))
+    dmp = make_dmp(pi=user, institution=project.institution)
+    madmp = madmp_export(dmp=dmp, viewer=user)
     assert madmp["dmp"]["contact"]["contact_id"] == {"identifier": ORCID, "type": "orcid"}
 
 

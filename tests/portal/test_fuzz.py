@@ -151,7 +151,12 @@ def test_every_page_is_fuzzed(world):
                  "madmp-import", "madmp-export",  # API operations: schemathesis drives them
                  "notifications-read", "curation-bulk",  # POST only
                  "notification-open",  # follows one notification's link: no query parameter
-                 "dmp-pdf"}  # reads no query parameter, and a PDF takes seconds
+                 "dmp-pdf",  # reads no query parameter, and a PDF takes seconds
+                 "copy-primary", "delete", "managed-data-new-version", "identity-remove",  # POST only
+                 "download",  # a file's bytes: no query parameter (Range is tested in test_files_access)
+                 # sign-in protocol endpoints and the roles page: fed garbage in tests/identity/test_odd_input.py
+                 "idp-picker", "institution-roles", "link", "link-confirm", "orcid-callback", "orcid-connect",
+                 "orcid-login", "saml2_acs", "saml2_login", "saml2_metadata"}
 
     def names(patterns):
         for pattern in patterns:
@@ -163,4 +168,4 @@ def test_every_page_is_fuzzed(world):
 
     covered = {resolve(path).url_name for path in pages(world)}
     missing = {name for name, _pattern in names(get_resolver().url_patterns)} - covered - not_pages
-    assert missing == set()
+    assert not missing, " ".join(sorted(missing))
