@@ -163,7 +163,7 @@ def record_people_take_verified_orcid(*, user, orcid: str) -> int:
     people = RecordPerson.objects.filter(user=user).exclude(orcid=orcid)
     record_ids = list(people.values_list("record_id", flat=True))
     changed = people.update(orcid=orcid)
-    ManagedData.objects.filter(pk__in=record_ids).update(datestamp=timezone.now())
+    harvest_refresh(record_ids)  # a bulk update sends no signal: re-render what harvesters get
     return changed
 
 

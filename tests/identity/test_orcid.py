@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -69,6 +70,9 @@ def test_connect_stores_a_verified_id_that_flows_into_jpcoar_and_datacite(client
     assert b"0000-0001-5109-3700" not in record_to_jpcoar_bytes(record)
     landing = client.get(record.get_absolute_url()).content.decode()
     assert f'"sameAs": "https://orcid.org/{ORCID}"' in landing  # schema.org JSON-LD
+    harvested = client.get("/oai", {"verb": "GetRecord", "metadataPrefix": "jpcoar_2.0",
+                                    "identifier": f"oai:{settings.OAI_REPOSITORY_IDENTIFIER}:{record.pk}"})
+    assert ORCID in harvested.content.decode()  # the stored rendering harvesters get follows the change
     template_load_shipped()
     dmp = make_dmp(pi=user, institution=project.institution)
     madmp = madmp_export(dmp=dmp, viewer=user)
