@@ -34,8 +34,10 @@ from ..models import ManagedData, RecordPerson
 from ..permissions import can_create_managed_data, editable_record_ids, record_links
 from ..services import (
     EDITABLE_FIELDS,
+    WRITE_REFUSAL,
     managed_data_build,
     managed_data_create_many,
+    managed_data_edit_refusal,
     managed_data_revise,
     managed_data_update,
 )
@@ -575,8 +577,8 @@ def _apply(user, columns: _Sheet, rows: list[_Row], projects: dict, existing: di
                     result.not_yours += 1
                 continue
             if record.pk not in editable:
-                row.error(changed[0], _("You may not change this record: only its people may, and only while it "
-                                        "is a draft or returned. Leave its row as exported, or remove it."))
+                row.error(changed[0], _("You may not change this record: %(reason)s Leave its row as exported, or "
+                                        "remove it.") % {"reason": managed_data_edit_refusal(record)})
                 continue
             data, people = row.parse(changed, record, record.project)
             try:
@@ -592,9 +594,12 @@ def _apply(user, columns: _Sheet, rows: list[_Row], projects: dict, existing: di
         project = projects.get(grant.casefold())
         if project is not None and project.pk not in may_create:
             may_create[project.pk] = can_create_managed_data(user, project)
-        if project is None or not may_create[project.pk]:
+        if project is None:
             row.error("grant_number", _("No project with this Japan Grant Number is open to you for registering "
                                         "data."))
+            continue
+        if not may_create[project.pk]:
+            row.error("grant_number", str(WRITE_REFUSAL))
             continue
         data, people = row.parse([k for k, text in row.cells.items() if text or k in CODED], None, project)
         try:  # also when some cells could not be read: every problem of the row is reported at once
