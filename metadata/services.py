@@ -179,26 +179,26 @@ def _same_name(person: dict, current: RecordPerson) -> bool:
 
 def _keep_user_links(record: ManagedData, people: list[dict]) -> list[dict]:
     """`people` with each person's portal user kept unless the row gives `user` itself: an incoming person
-    is matched to one linked current person of the same kind by e-Rad researcher number or ORCID iD, then
-    by name, then by position among the people of that kind (each current person matches once)."""
+    is matched to one current person of the same kind by e-Rad researcher number or ORCID iD, then by name,
+    then by position among the people of that kind (each current person matches once, so a person removed
+    takes their link along), and gets that person's user."""
     people = [dict(person) for person in people]
     open_rows = [i for i, person in enumerate(people) if "user" not in person]
     if not open_rows or record.pk is None:
         return people
     current = list(record.people.order_by("kind", "position", "pk").select_related("user"))
-    linked = [c for c in current if c.user_id is not None]
+    unmatched = list(current)
     position = {i: sum(1 for p in people[:i] if p.get("kind") == people[i].get("kind")) for i in open_rows}
 
     def at_position(i: int, c: RecordPerson) -> bool:
-        of_kind = [other for other in current if other.kind == c.kind]
-        return of_kind.index(c) == position[i]
+        return [other for other in current if other.kind == c.kind].index(c) == position[i]
 
     for matches in (lambda i, c: _same_person(people[i], c), lambda i, c: _same_name(people[i], c), at_position):
         for i in list(open_rows):
-            found = next((c for c in linked if c.kind == people[i].get("kind") and matches(i, c)), None)
+            found = next((c for c in unmatched if c.kind == people[i].get("kind") and matches(i, c)), None)
             if found is not None:
                 people[i]["user"] = found.user
-                linked.remove(found)
+                unmatched.remove(found)
                 open_rows.remove(i)
     return people
 

@@ -365,6 +365,19 @@ def test_people_are_matched_by_identifier_then_name_then_position(linked):
     assert links == {"Hanako Sato (renamed)": person, "New Comer": None, "T. Yamada": creator_user}
 
 
+def test_removing_a_linked_person_does_not_pass_the_link_to_the_next_one(linked):
+    record, person = linked
+    managed_data_update(record_id=record.pk, actor=record.project.pi, people=[
+        {"kind": "data_manager", "name_en": "Hanako Sato"},
+        {"kind": "data_manager", "name_en": "Someone Else"},
+    ], data={})
+    managed_data_update(record_id=record.pk, actor=record.project.pi, people=[
+        {"kind": "data_manager", "name_en": "Someone Else"},  # Hanako Sato removed: her link goes with her
+    ], data={})
+    assert RecordPerson.objects.get(record=record).user is None
+    assert not ManagedData.objects.with_person(person).filter(pk=record.pk).exists()
+
+
 def test_a_link_given_explicitly_is_changed(linked):
     record, person = linked
     other = UserFactory()
