@@ -254,8 +254,9 @@ def dmp_diff(request, pk):
         new = by_number[int(request.GET.get("to", versions[-1].number))]
     except (KeyError, ValueError):
         raise Http404 from None
+    rows = version_diff(old=old, new=new, viewer=request.user)
     return render(request, "dmp/dmp_diff.html", {"dmp": dmp, "old": old, "new": new, "versions": versions,
-                                                 "rows": version_diff(old=old, new=new, viewer=request.user)})
+                                                 "rows": rows, "changed": sum(row["changed"] for row in rows)})
 
 
 def dmp_pdf_view(request, pk):
