@@ -246,14 +246,28 @@ def _dataset_text(question, row: dict | None) -> str:
 # Latin-script words, runs of white space, and single characters of any other script (Japanese has no
 # spaces between words, so its changes are marked character by character).
 DIFF_TOKENS = re.compile(r"[A-Za-z0-9]+|\s+|.", re.DOTALL)
+# Matching is quadratic: past this many tokens between the shared beginning and end, the middle is shown
+# changed as a whole.
+DIFF_MAX_TOKENS = 1500
 
 
 def text_diff(before: str, after: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
     """`before` and `after` as (text, changed) segments: what was taken out of `before` and what came
     into `after` are marked changed, the rest is shared."""
     a, b = DIFF_TOKENS.findall(before), DIFF_TOKENS.findall(after)
+    start = end = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    a_end, b_end = len(a) - end, len(b) - end
+    if max(a_end, b_end) - start <= DIFF_MAX_TOKENS:
+        middle = [(op, i1 + start, i2 + start, j1 + start, j2 + start) for op, i1, i2, j1, j2 in
+                  SequenceMatcher(None, a[start:a_end], b[start:b_end], autojunk=False).get_opcodes()]
+    else:
+        middle = [("replace", start, a_end, start, b_end)]
     old, new = [], []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in [("equal", 0, start, 0, start), *middle, ("equal", a_end, len(a), b_end, len(b))]:
         if i1 < i2:
             old.append(("".join(a[i1:i2]), op != "equal"))
         if j1 < j2:

@@ -5,6 +5,7 @@ labels what changed and marks it within the text; each PDF speaks its own langua
 import importlib
 import io
 import re
+import time
 
 import pytest
 from django.apps import apps
@@ -15,7 +16,7 @@ from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from dmp.models import DMPVersion
-from dmp.services import dmp_transition
+from dmp.services import dmp_save_answers, dmp_transition
 from metadata.services import managed_data_update
 from tests.factories import UserFactory
 
@@ -157,6 +158,29 @@ def test_a_changed_paragraph_marks_only_the_changed_words(client, plan, reviewer
     assert label.startswith("Scope of the managed data") and (old, new) == (text, new_text)
     assert re.findall(r"<ins>(.*?)</ins>", markup) == ["cloud", "クラウド"]
     assert re.findall(r"<del>(.*?)</del>", markup) == ["server", "サーバー"]
+
+
+def test_a_very_long_answer_is_compared_quickly_and_still_marks_the_change(client, plan, reviewer):
+    """Long-text answers have no length limit; matching is quadratic, so only the part between the shared
+    beginning and end is matched, and a long changed middle is shown changed as a whole."""
+    pi = plan.project.pi
+    paragraph = "".join(f"第{i}項：観測データは研究室のサーバーに保存し、毎週バックアップを取る。\n"
+                        for i in range(2000))
+    dmp_save_answers(dmp_id=plan.pk, actor=pi, answers={"scope": paragraph, "acquisition_method": paragraph})
+    dmp_transition(dmp_id=plan.pk, action="submit", actor=pi)
+    dmp_transition(dmp_id=plan.pk, action="request_changes", actor=reviewer, message="直してください")
+    rewritten = "".join(f"{i}. Data are kept on the laboratory server.\n" for i in range(2000))
+    dmp_save_answers(dmp_id=plan.pk, actor=pi, answers={"scope": paragraph.replace("第1000項：観測", "第1000項：実験"),
+                                                        "acquisition_method": rewritten})
+    dmp_transition(dmp_id=plan.pk, action="submit", actor=pi)
+    started = time.monotonic()
+    rows = _changed_rows(_diff(client, reviewer, plan, "ja"))
+    assert time.monotonic() - started < 10
+    scope = next(row for row in rows if row[0].startswith("管理対象データの範囲"))
+    assert re.findall(r"<del>(.*?)</del>", scope[3]) == ["観測"]
+    assert re.findall(r"<ins>(.*?)</ins>", scope[3]) == ["実験"]
+    method = next(row for row in rows if row[0].startswith("データの取得または収集方法"))
+    assert (method[1], method[2]) == (paragraph.strip(), rewritten.strip())  # stored without the last line break
 
 
 def _pdf_text(client, dmp, language, number):
