@@ -138,6 +138,9 @@ def test_a_real_change_in_an_answer_and_a_dataset_row_shows_exactly_those_labell
     # The rest of the row is shared text: only the access right is marked.
     assert re.findall(r"<del>(.*?)</del>", row_markup) == expected["del"]
     assert re.findall(r"<ins>(.*?)</ins>", row_markup) == expected["ins"]
+    # A reviewer can hide what stayed the same.
+    only = _diff(client, reviewer, dmp, language, **{"from": 2, "to": 3, "changed": "1"})
+    assert len(lxml_html.fromstring(only.content).xpath("//table[contains(@class, 'diff')]/tbody/tr")) == 2
 
 
 def test_a_changed_paragraph_marks_only_the_changed_words(client, plan, reviewer):
