@@ -7,11 +7,14 @@ import re
 
 import pytest
 from axes.models import AccessAttempt
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from tests.factories import PASSWORD, UserFactory
+from tests.fakes.orcid import FakeOrcid
+from tests.identity.test_orcid import orcid_round_trip
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +157,32 @@ def test_password_reset_is_for_operators_only_when_local_sign_in_is(client, mail
 def test_password_reset_pages_speak_japanese(client):
     html = client.get(reverse("password_reset"), headers={"accept-language": "ja"}).content.decode()
     assert "パスワードの再設定" in html
+
+
+@pytest.fixture
+def orcid(settings):
+    server = FakeOrcid(client_id="APP-TESTCLIENT", client_secret="s3cret", orcid="0000-0002-1825-0097",
+                       person_name="Josiah Carberry").start()
+    settings.ORCID_BASE_URL = server.url
+    settings.ORCID_CLIENT_ID, settings.ORCID_CLIENT_SECRET = "APP-TESTCLIENT", "s3cret"
+    yield server
+    server.stop()
+
+
+def test_orcid_sign_in_is_refused_from_a_locked_address_but_not_for_a_locked_password(orcid):
+    user = UserFactory()
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    browser.force_login(user)
+    orcid_round_trip(browser, reverse("identity:orcid-connect"))
+    browser.logout()
+    # Wrong passwords for the account, typed elsewhere, do not lock its owner out of ORCID sign-in.
+    fail(Client(), user.email, 5, address="198.51.100.7")
+    response = orcid_round_trip(browser, reverse("identity:orcid-login"))
+    assert response.status_code == 302 and int(browser.session["_auth_user_id"]) == user.pk
+    browser.logout()
+    # An address that failed five times is refused whatever way it signs in.
+    for victim in UserFactory.create_batch(5):
+        sign_in(browser, victim.email, "wrong-password", address="127.0.0.1")
+    response = orcid_round_trip(browser, reverse("identity:orcid-login"))
+    assert response.status_code == 429 and "_auth_user_id" not in browser.session
+    assert "locked for 30 minutes" in response.content.decode()
