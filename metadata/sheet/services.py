@@ -27,6 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import range_boundaries
 
 from dmp.models import Project
+from portal.spreadsheets import csv_unescape, csv_writer
 from portal.validators import normalize_ror
 
 from ..formats.common import labels
@@ -149,9 +150,10 @@ def sheet_export_xlsx(*, records: Iterable[ManagedData], language: str, layout_n
 
 
 def sheet_export_csv(*, records: Iterable[ManagedData], language: str, layout_name: str = "official") -> bytes:
-    """One sheet as CSV (UTF-8 with BOM): the official one in `language`, or the portal layout."""
+    """One sheet as CSV (UTF-8 with BOM): the official one in `language`, or the portal layout. Cells that
+    would open as formulas are neutralised (`portal.spreadsheets`); the import reads them back unchanged."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerows(_rows(records, language if layout_name == "official" else "portal", language))
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
@@ -245,7 +247,7 @@ def _read_csv(content: bytes) -> list[list[str]]:
         for row in reader:
             if len(rows) > settings.SHEET_MAX_ROWS:
                 raise _too_many_rows()
-            rows.append([cell.strip() for cell in row[:settings.SHEET_MAX_COLUMNS]])
+            rows.append([csv_unescape(cell).strip() for cell in row[:settings.SHEET_MAX_COLUMNS]])
     except csv.Error:
         raise SheetError(_("Line %(line)d cannot be read: a cell is longer than %(max)d characters, or a "
                            "quotation mark is not closed.") % {"line": reader.line_num,
