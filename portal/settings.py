@@ -276,9 +276,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No deep links: Swagger UI would put a link inside each operation's button (nested interactive, WCAG).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
-    # `check --deploy` is about the deployment's settings; the schema's own warnings (`manage.py spectacular
-    # --validate`) are the API's business and would otherwise drown the security checks.
-    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # Choice sets shared by several fields or named alike in several apps get one clear name each.
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoUnknownEnum": "metadata.vocabularies.YesNoUnknown",
+        "ManagedDataStatusEnum": "metadata.vocabularies.Status",
+        "DMPStatusEnum": "dmp.models.DMPStatus",
+        "SheetImportStatusEnum": "metadata.sheet.models.SheetImport.Status",
+        "PolicyStatusEnum": "policy.models.DataPolicy.Status",
+    },
 }
 
 # Third-party schemas (JPCOAR, DataCite, OAI-PMH, RDA DMP) are read from here, never copied.
