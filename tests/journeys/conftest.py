@@ -10,17 +10,20 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from metadata.vocabularies import License
 from portal.models import User
 from tests.conftest import IN_CI, _unavailable, chromium
 from tests.factories import COMPLETE_PEOPLE, COMPLETE_RECORD, PASSWORD
 
 VIEWPORT = {"width": 1280, "height": 900}
 SCREENSHOTS = os.environ.get("JOURNEY_SCREENSHOTS", "")
+# The licences' names, which the vocabulary leaves untranslated (proper nouns).
+LICENCE_NAMES = [str(label) for _value, label in License.choices if isinstance(label, str)]
 # Proper nouns and codes that stay in Latin letters on a Japanese page; "No." of データNo. (the common
 # metadata elements' own term); the search box's example "corpus"; Chromium's date-field placeholder.
 ALLOWED = {"dmp", "dmps", "orcid", "e-rad", "doi", "dois", "csv", "api", "rest", "jpcoar", "gakunin", "oai-pmh",
-           "json", "pdf", "url", "id", "ids", "english", "jsps", "jst", "amed", "kakenhi", "nedo", "meti",
-           "cc", "by", "cc-by", "madmp", "datacite", "inveniordm", "dataverse", "sword", "openapi", "xlsx", "http",
+           "json", "pdf", "url", "id", "ids", "english", "jsps", "jst", "amed", "kakenhi", "nedo", "meti", "ror",
+           "madmp", "datacite", "inveniordm", "dataverse", "sword", "openapi", "xlsx", "http",
            "no", "corpus", "yyyy", "mm", "dd"}
 
 
@@ -99,7 +102,8 @@ class Journey:
     def __init__(self, browser, live_server, role: str, language: str):
         self.browser, self.live_server, self.role, self.language = browser, live_server, role, language
         # Strings of the records the test created (not interface text), with the factories' defaults.
-        self.data: list[str] = [*COMPLETE_RECORD.values(), *(p["name_en"] for p in COMPLETE_PEOPLE), "MJXX"]
+        self.data: list[str] = [*COMPLETE_RECORD.values(), *(p["name_en"] for p in COMPLETE_PEOPLE), "MJXX",
+                                *LICENCE_NAMES]
         self.japanese: list[tuple[str, str]] = []  # (path, visible text) of each Japanese page seen
         self.english: list[str] = []  # the visible text of their English twins
         self.contexts = []

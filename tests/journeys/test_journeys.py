@@ -79,15 +79,20 @@ def test_researcher_writes_and_submits_a_dmp_then_submits_a_record(journey):
     journey.look()
     assert journey.inbox() == {"records-drafts": 1}
 
-    # Submit the record for curation.
+    # Submit the record for curation (its form checked on the way).
     page.locator('[data-inbox="records-drafts"] li a').first.click()
     journey.look()
+    record_url = page.url
+    page.goto(f"{record_url}edit/")
+    journey.look()
+    page.goto(record_url)
     journey.act("Submit for curation")
     assert ManagedData.objects.get(project=dmp.project).status == "submitted"
     journey.look()
     assert journey.inbox() == {}
-    page.goto(journey.url("/data/mine/"))
-    journey.look()
+    for path in ("/data/mine/", "/dmps/"):
+        page.goto(journey.url(path))
+        journey.look()
     journey.assert_no_english_on_japanese_pages()
 
 
@@ -142,6 +147,8 @@ def test_reviewer_comments_requests_changes_and_approves(journey):
     assert DMP.objects.get(pk=dmp.pk).status == "approved"
     journey.look()
     assert journey.inbox() == {"unread": 1}
+    page.goto(journey.url("/dashboards/dmp-review/"))
+    journey.look()
     journey.assert_no_english_on_japanese_pages()
 
 
@@ -190,6 +197,8 @@ def test_librarian_publishes_three_records_at_once_and_deposits_one(journey, fak
     assert job.state == "succeeded"
     journey.look("deposit")
     assert journey.inbox() == {"unread": 3}
+    page.goto(journey.url("/deposits/"))
+    journey.look()
     journey.assert_no_english_on_japanese_pages()
 
 
