@@ -107,6 +107,7 @@ class Journey:
         self.japanese: list[tuple[str, str]] = []  # (path, visible text) of each Japanese page seen
         self.english: list[str] = []  # the visible text of their English twins
         self.contexts = []
+        self.server_errors: list[str] = []  # every answer >= 500 on the way (none is expected)
 
     def close(self):
         for context in self.contexts:
@@ -121,6 +122,8 @@ class Journey:
     def sign_in(self, user):
         self.user = user
         self.page = sign_in(self.browser, self.live_server, user, self.language)
+        self.page.context.on("response", lambda r: self.server_errors.append(f"{r.status} {r.url}")
+                             if r.status >= 500 else None)
         self.contexts.append(self.page.context)
         self.data += [user.email, user.family_name_ja, user.given_name_ja, user.family_name_en, user.given_name_en]
         return self.page

@@ -34,6 +34,7 @@ def journey(browser, live_server, language, request):
     journey = Journey(browser, live_server, role, language)
     yield journey
     journey.close()
+    assert not journey.server_errors
 
 
 def test_researcher_writes_and_submits_a_dmp_then_submits_a_record(journey):
