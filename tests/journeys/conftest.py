@@ -61,15 +61,19 @@ def inbox_counts(page, live_server) -> dict[str, int]:
     }""")
 
 
+def follow(locator):
+    """Click a link or submit button and wait for the page it leads to."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 def act(page, name: str):
     """Click the action button called `name`, then the confirmation step's `[data-confirm]` button when the
     action asks for one."""
-    page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name=name, exact=True))
     confirm = page.locator("[data-confirm]")
-    if confirm.count() and confirm.first.is_visible():
-        confirm.first.click()
-        page.wait_for_load_state()
+    if confirm.count():
+        follow(confirm.first)
 
 
 def visible_text(page) -> str:
@@ -133,6 +137,9 @@ class Journey:
 
     def act(self, name: str, context: str = ""):
         act(self.page, self.t(name, context))
+
+    def follow(self, locator):
+        follow(locator)
 
     def look(self, shot: str = "", twin: bool = True):
         """Record the page on screen for the language-leak check: a Japanese page's text, and the same page's

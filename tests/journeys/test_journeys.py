@@ -73,7 +73,7 @@ def test_researcher_writes_and_submits_a_dmp_then_submits_a_record(journey):
     journey.look("inbox")
 
     # Submit the DMP from the inbox's link.
-    page.locator('[data-inbox="dmp-drafts"] li a').first.click()
+    journey.follow(page.locator('[data-inbox="dmp-drafts"] li a').first)
     journey.look("dmp")
     journey.act("Submit for review")
     assert DMP.objects.get(pk=dmp.pk).status == "submitted"
@@ -81,7 +81,7 @@ def test_researcher_writes_and_submits_a_dmp_then_submits_a_record(journey):
     assert journey.inbox() == {"records-drafts": 1}
 
     # Submit the record for curation (its form checked on the way).
-    page.locator('[data-inbox="records-drafts"] li a').first.click()
+    journey.follow(page.locator('[data-inbox="records-drafts"] li a').first)
     journey.look()
     record_url = page.url
     page.goto(f"{record_url}edit/")
@@ -118,14 +118,20 @@ def test_reviewer_comments_requests_changes_and_approves(journey):
     journey.look()
 
     # From the notification to the DMP; a comment beside one answer of the submitted version.
-    page.locator(".notifications li.unread a").first.click()
+    journey.follow(page.locator(".notifications li.unread a").first)
     assert page.url.endswith(dmp.get_absolute_url())
     journey.look("dmp")
-    page.get_by_role("link", name=journey.t("Version %(number)s") % {"number": 1}).click()
-    journey.look()
-    page.locator("#comment-sharing_details").fill("公開の時期を具体的に。 Say when the data is shared.")
+    # Beside the question on the DMP page where it offers a comment form there, else on the version's page.
+    beside = page.locator('[data-question-comment="sharing_details"]')
+    if beside.count():
+        page.locator("#q-sharing_details summary").click()
+    else:
+        journey.follow(page.get_by_role("link", name=journey.t("Version %(number)s") % {"number": 1}))
+        journey.look()
+        beside = page.locator("#q-sharing_details .comment-form")
+    beside.locator("textarea").fill("公開の時期を具体的に。 Say when the data is shared.")
     journey.data.append("公開の時期を具体的に。 Say when the data is shared.")
-    page.locator("#q-sharing_details").get_by_role("button", name=journey.t("Add comment")).click()
+    journey.follow(beside.locator("button[type=submit]"))
     page.get_by_text(journey.t("Your comment was added.")).wait_for()
     assert dmp.versions.get().comments.get().question_key == "sharing_details"
     journey.look()
@@ -143,7 +149,7 @@ def test_reviewer_comments_requests_changes_and_approves(journey):
     # The researcher resubmits (a new notification); the reviewer approves.
     dmp_transition(dmp_id=dmp.pk, action="submit", actor=researcher)
     assert journey.inbox() == {"dmp-review": 1, "unread": 1}
-    page.locator('[data-inbox="dmp-review"] li a').first.click()
+    journey.follow(page.locator('[data-inbox="dmp-review"] li a').first)
     journey.act("Approve")
     assert DMP.objects.get(pk=dmp.pk).status == "approved"
     journey.look()
@@ -172,7 +178,7 @@ def test_librarian_publishes_three_records_at_once_and_deposits_one(journey, fak
     journey.look()
 
     # Bulk publish from the curation queue.
-    page.locator('[data-inbox="curation"] h2 a').click()
+    journey.follow(page.locator('[data-inbox="curation"] h2 a'))
     journey.look("curation")
     page.locator("#select-all").check()
     page.select_option('[name="action"]', "publish")
@@ -192,7 +198,7 @@ def test_librarian_publishes_three_records_at_once_and_deposits_one(journey, fak
     assert job.state == "failed"
     journey.look()
     assert journey.inbox() == {"deposits-failed": 1, "unread": 3}
-    page.locator('[data-inbox="deposits-failed"] li a').first.click()
+    journey.follow(page.locator('[data-inbox="deposits-failed"] li a').first)
     journey.act("Retry the deposit")
     job.refresh_from_db()
     assert job.state == "succeeded"
@@ -218,7 +224,7 @@ def test_admin_adopts_a_data_policy(journey):
     journey.look()
     page.goto(journey.url(f"/institutions/{institution.pk}/policies/"))
     journey.look()
-    page.get_by_role("link", name=policy.title_ja if journey.language == "ja" else policy.title_en).click()
+    journey.follow(page.get_by_role("link", name=policy.title_ja if journey.language == "ja" else policy.title_en))
     journey.look("policy")
     page.locator('[name="adopted_on"]').fill(timezone.localdate().isoformat())
     journey.act("Adopt")
@@ -248,10 +254,10 @@ def test_funder_officer_reads_the_dashboard_and_downloads_csv(journey):
     journey.look()
     page.goto(journey.url("/dashboards/"))
     journey.look()
-    page.get_by_role("link", name=journey.t("Funder dashboard: %(name)s") % {"name": program.funder.name_ja
-                     if journey.language == "ja" else program.funder.name_en}).click()
+    funder = program.funder.name_ja if journey.language == "ja" else program.funder.name_en
+    journey.follow(page.get_by_role("link", name=journey.t("Funder dashboard: %(name)s") % {"name": funder}))
     journey.look()
-    page.get_by_role("link", name=journey.t("DMP compliance")).first.click()
+    journey.follow(page.get_by_role("link", name=journey.t("DMP compliance")).first)
     journey.look("compliance")
     assert "渦潮の観測" in page.content() or "Uzushio watch" in page.content()
     with page.expect_download() as download:
