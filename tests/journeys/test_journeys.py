@@ -104,8 +104,9 @@ def test_reviewer_comments_requests_changes_and_approves(journey):
                         email="hanako@setouchi.example.ac.jp", language=journey.language)
     reviewer = person(Role.REVIEWER, institution, ja=("審査", "一郎"), en=("Shinsa", "Ichiro"),
                       email="ichiro@setouchi.example.ac.jp", language=journey.language)
-    dmp = complete(make_dmp(pi=researcher, institution=institution,
-                            template=DMPTemplate.objects.get(key="jsps-kakenhi")))
+    template = DMPTemplate.objects.get(key="jsps-kakenhi")
+    program = FundingProgramFactory(funder=template.funder, name_ja="基盤研究(B)", name_en="Kiban B")
+    dmp = complete(make_dmp(pi=researcher, institution=institution, template=template, program=program))
     dmp_transition(dmp_id=dmp.pk, action="submit", actor=researcher)
     journey.data += [*INSTITUTION.values(), dmp.project.grant_number, dmp.project.program.name_en, "Test project",
                      "Test data", "テスト課題", "テストデータ"]
