@@ -3,7 +3,7 @@ done, with the inbox counts on the home page before and after each step; every J
 shows no English interface text (compared with the same page in English, the test's own data left out)."""
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dmp.models import DMP, DMPTemplate, TemplateQuestion
 from dmp.services import dmp_transition, template_load_shipped
@@ -32,7 +32,10 @@ def person(role, institution=None, funder=None, *, ja, en, email, language):
 def journey(browser, live_server, language, request):
     role = request.node.originalname.removeprefix("test_").split("_")[0]
     journey = Journey(browser, live_server, role, language)
-    yield journey
+    # The test's own writes happen in the journey's language, as the users' own would (a policy's history
+    # keeps its reasons in the language of the one who wrote it).
+    with translation.override(language):
+        yield journey
     journey.close()
     assert not journey.server_errors
 
