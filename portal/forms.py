@@ -1,8 +1,20 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import INSTITUTION_ROLES, Department, Role, User
 from .validators import normalize_orcid
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The confirmation step of an action people take from a page (never the API): the question the page
+    asks, what will happen in plain words, and the label of the button that does it."""
+
+    question: str
+    consequence: str
+    button: str
 
 
 class ProfileForm(forms.ModelForm):
