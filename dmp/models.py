@@ -421,6 +421,10 @@ class DMPTransition(models.Model):
         help_text=_("On an approval: the first submission since the previous approval (resubmissions after "
                     "requested changes continue the round)."),
     )
+    duty_override = models.BooleanField(
+        _("separation of duties overridden"), default=False,
+        help_text=_("An operator took this decision on a plan they are PI or member of."),
+    )
 
     class Meta:
         verbose_name = _("DMP transition")

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +66,15 @@ def data_policy_detail(request, pk):
         "adopt_form": (DataPolicyAdoptForm(initial={"adopted_on": timezone.localdate()})
                        if manage and policy.status == DataPolicy.Status.DRAFT else None),
     })
+
+
+def data_policy_document(request, pk):
+    """The policy's uploaded PDF, as a download, to those who may see the policy (404 to others)."""
+    policy = get_object_or_404(DataPolicy.objects.visible_to(request.user).exclude(document=""), pk=pk)
+    response = FileResponse(policy.document.open("rb"), as_attachment=True, content_type="application/pdf",
+                            filename=f"data-policy-{policy.pk}-{policy.version}.pdf")
+    response["Cache-Control"] = "private, no-cache" if policy.status == DataPolicy.Status.DRAFT else "public"
+    return response
 
 
 # Institution admins ------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metadata.models import ManagedData
+from metadata.services import WRITE_REFUSAL
 
 from .models import DataFile, Download, Upload, data_file_key
 from .permissions import can_change_files
@@ -114,7 +115,7 @@ def _check_can_change(actor, record: ManagedData) -> None:
         if record.status not in ManagedData.EDITABLE:
             raise UploadRefused(_("This record is %(state)s: its files are frozen. Add files to a new version of "
                                   "the record.") % {"state": record.get_status_display()}, status=403)
-        raise PermissionDenied(_("Only the record's people can change its files."))
+        raise PermissionDenied(str(WRITE_REFUSAL))
 
 
 @transaction.atomic
