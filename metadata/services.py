@@ -14,6 +14,7 @@ from portal.models import Role, User
 from portal.services import notification_send
 from portal.validators import normalize_ror
 
+from .files.services import data_files_carry_over
 from .models import CurationEvent, ManagedData, RecordPerson
 from .oai.rendering import harvest_refresh
 from .permissions import ACTION_PERMISSIONS, can_create_managed_data, can_edit_managed_data, can_make_new_version
@@ -214,7 +215,7 @@ def managed_data_update(*, record_id: int, actor, data: dict, people: list[dict]
 
 @transaction.atomic
 def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
-    """Start the next version of a published record: a draft with the same metadata, people and sharing,
+    """Start the next version of a published record: a draft with the same metadata, people, sharing and files,
     linked to the first version, which its people then edit (and give new files) and submit as usual. If a
     next version is already under way, that one is returned."""
     record = ManagedData.objects.select_for_update(of=("self",)).select_related("project").get(pk=record_id)
@@ -236,6 +237,7 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     new.shared_with.set(record.shared_with.all())
     _set_people(new, _unchecked_people([{k: getattr(p, k) for k in PERSON_FIELDS}
                                         for p in record.people.order_by("position", "pk")]))
+    data_files_carry_over(source=record, target=new)
     return new
 
 

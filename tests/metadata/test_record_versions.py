@@ -5,13 +5,18 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from metadata.files.services import UploadRefused, data_file_delete
+from metadata.files.storage import data_file_storage
 from metadata.models import ManagedData
 from metadata.oai.protocol import oai_identifier
 from metadata.services import managed_data_new_version, managed_data_transition, managed_data_update
 from portal.models import Role
 from tests.factories import InstitutionFactory, ProjectFactory, make_record, user_with_role
 from tests.metadata.oai_fixtures import OAI_NS, oai_get
+from tests.metadata.test_files_access import add_file, fetch_bytes
 
+pytest.register_assert_rewrite("tests.metadata.files_fixtures")
+pytest_plugins = ["tests.metadata.files_fixtures"]
 pytestmark = pytest.mark.django_db
 
 
@@ -115,3 +120,38 @@ def test_api_starts_a_new_version_and_shows_the_link(client, record):
     assert client.post(url).json()["id"] == response.json()["id"]  # the one under way
     client.logout()
     assert client.post(url).status_code in (401, 403)
+
+
+def test_a_new_version_starts_with_its_predecessors_files_and_edits_them_alone(
+        client, librarian, storage_kind, django_capture_on_commit_callbacks):
+    draft = make_record(project=ProjectFactory(institution=librarian.role_assignments.get().institution),
+                        status="draft", librarian=librarian, title_en="Scalp EEG")
+    pi = draft.project.pi
+    kept = add_file(draft, pi, content=b"raw,1\n" * 50, name="raw.csv")
+    managed_data_transition(record_id=draft.pk, action="submit", actor=pi)
+    managed_data_transition(record_id=draft.pk, action="publish", actor=librarian)
+
+    new = managed_data_new_version(record_id=draft.pk, actor=pi)
+    carried = new.files.get()
+    assert (carried.name, carried.size, carried.sha256, carried.md5) == (kept.name, kept.size, kept.sha256, kept.md5)
+    client.force_login(pi)
+    assert fetch_bytes(client.get(carried.get_absolute_url())) == b"raw,1\n" * 50  # no upload needed
+
+    # The draft's files change; the published version's stay as they were, bytes and all.
+    with django_capture_on_commit_callbacks(execute=True):
+        data_file_delete(data_file=carried, actor=pi)
+    add_file(new, pi, content=b"clean,1\n" * 50, name="clean.csv")
+    assert [f.name for f in new.files.all()] == ["clean.csv"]
+    assert [f.name for f in draft.files.all()] == ["raw.csv"]
+    assert fetch_bytes(client.get(kept.get_absolute_url())) == b"raw,1\n" * 50
+    with pytest.raises(UploadRefused):
+        add_file(draft, pi, name="late.csv")
+    with pytest.raises(UploadRefused):
+        data_file_delete(data_file=kept, actor=pi)
+
+    # Bytes no version refers to any more are deleted.
+    newest = new.files.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        data_file_delete(data_file=newest, actor=pi)
+    assert not data_file_storage.exists(newest.file.name)
+    assert data_file_storage.exists(kept.file.name)
