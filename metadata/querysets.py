@@ -76,6 +76,11 @@ class ManagedDataQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PUBLISHED)
 
+    def latest_versions(self):
+        """One record for each record with versions: the version that stands for it in counts
+        (`latest_version`: its newest published one, or its first before any is published)."""
+        return self.filter(latest_version=True)
+
     def embargo_due(self, today=None):
         """Embargoed records whose publication date has come but whose lift was not yet recorded."""
         today = today or timezone.localdate()

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -228,7 +229,7 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     if under_way:
         return under_way[0]
     new = ManagedData(project=record.project, institution_id=record.institution_id, created_by=actor,
-                      version_of_id=first, version=versions[-1].version + 1,
+                      version_of_id=first, version=versions[-1].version + 1, latest_version=False,
                       **{name: getattr(record, name) for name in EDITABLE_FIELDS})
     new.set_project_columns(record.project)
     new.search_text = new.build_search_text()
@@ -239,6 +240,16 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
                                         for p in record.people.order_by("position", "pk")]))
     data_files_carry_over(source=record, target=new)
     return new
+
+
+def _mark_latest_version(*, first_id: int) -> None:
+    """Let the family's newest published version (its first before any is published) stand for it in
+    counts, and no other (`ManagedData.latest_version`)."""
+    family = ManagedData.objects.filter(Q(pk=first_id) | Q(version_of=first_id))
+    latest = family.filter(status=Status.PUBLISHED).order_by("-version").values_list("pk", flat=True).first()
+    latest = latest or first_id
+    family.filter(latest_version=True).exclude(pk=latest).update(latest_version=False)
+    family.filter(pk=latest, latest_version=False).update(latest_version=True)
 
 
 def managed_data_transition(*, record_id: int, action: str, actor, message: str = "") -> ManagedData:
@@ -271,6 +282,8 @@ def managed_data_transition(*, record_id: int, action: str, actor, message: str 
             fields.append("withdrawn_reason")
         record._history_user = actor
         record.save(update_fields=fields)
+        if to_status in (Status.PUBLISHED, Status.WITHDRAWN):
+            _mark_latest_version(first_id=record.first_version_id)
         CurationEvent.objects.create(record=record, actor=actor, action=action, from_status=from_status,
                                      to_status=to_status, message=message, at=now)
         _notify(record, actor, action, message)
