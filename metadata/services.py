@@ -242,14 +242,18 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     return new
 
 
-def _mark_latest_version(*, first_id: int) -> None:
-    """Let the family's newest published version (its first before any is published) stand for it in
-    counts, and no other (`ManagedData.latest_version`)."""
-    family = ManagedData.objects.filter(Q(pk=first_id) | Q(version_of=first_id))
-    latest = family.filter(status=Status.PUBLISHED).order_by("-version").values_list("pk", flat=True).first()
-    latest = latest or first_id
+def _versions_released(*, first_id: int) -> None:
+    """After a version of a family is published or withdrawn: let the newest published version (the first
+    before any is published) stand for the family in counts, and no other (`ManagedData.latest_version`);
+    render the family again for harvesters (each version links the ones before and after it)."""
+    versions = dict(ManagedData.objects.filter(Q(pk=first_id) | Q(version_of=first_id)).values_list("pk", "status"))
+    if len(versions) < 2:
+        return
+    latest = max((pk for pk, status in versions.items() if status == Status.PUBLISHED), default=first_id)
+    family = ManagedData.objects.filter(pk__in=versions)
     family.filter(latest_version=True).exclude(pk=latest).update(latest_version=False)
     family.filter(pk=latest, latest_version=False).update(latest_version=True)
+    harvest_refresh(versions)
 
 
 def managed_data_transition(*, record_id: int, action: str, actor, message: str = "") -> ManagedData:
@@ -283,7 +287,7 @@ def managed_data_transition(*, record_id: int, action: str, actor, message: str 
         record._history_user = actor
         record.save(update_fields=fields)
         if to_status in (Status.PUBLISHED, Status.WITHDRAWN):
-            _mark_latest_version(first_id=record.first_version_id)
+            _versions_released(first_id=record.first_version_id)
         CurationEvent.objects.create(record=record, actor=actor, action=action, from_status=from_status,
                                      to_status=to_status, message=message, at=now)
         _notify(record, actor, action, message)
