@@ -127,10 +127,12 @@ def direct_s3_mb_per_s(endpoint: str, source: Path, size: int) -> float:
     """boto3 straight to the S3 server: the same bytes, in parts of the portal's size, one at a time."""
     import boto3
     from boto3.s3.transfer import TransferConfig
+    from botocore.config import Config
     from django.conf import settings
 
     client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="x", aws_secret_access_key="x",
-                          region_name="ap-northeast-1")
+                          region_name="ap-northeast-1",  # completing 2 GB takes the server minutes, as for the portal
+                          config=Config(read_timeout=settings.DATA_FILES_S3_TIMEOUT))
     part = settings.DATA_FILES_PART_SIZE
     started = time.perf_counter()
     client.upload_file(str(source), "bench-files", "direct", Config=TransferConfig(
