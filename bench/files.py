@@ -132,7 +132,7 @@ def direct_s3_mb_per_s(endpoint: str, source: Path, size: int) -> float:
 
     client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="x", aws_secret_access_key="x",
                           region_name="ap-northeast-1",  # completing 2 GB takes the server minutes, as for the portal
-                          config=Config(read_timeout=settings.DATA_FILES_S3_TIMEOUT))
+                          config=Config(read_timeout=int(os.environ.get("DATA_FILES_S3_TIMEOUT", 900))))
     part = settings.DATA_FILES_PART_SIZE
     started = time.perf_counter()
     client.upload_file(str(source), "bench-files", "direct", Config=TransferConfig(
