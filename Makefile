@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 MESSAGE_DIRS := portal policy dmp metadata
 
-.PHONY: demo test install messages lint
+.PHONY: demo test install messages lint screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ test: $(STAMP)
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent || \
 		echo "axe-core could not be installed from npm: the accessibility test will fail."
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Screenshots of the role journeys' main pages at 1 280 px, in Japanese and English, into docs/screenshots/
+# (the journeys of tests/journeys/ run in Chromium and photograph the pages they pass).
+screenshots: $(STAMP)
+	$(PY) manage.py compile_translations
+	rm -f docs/screenshots/*.png
+	JOURNEY_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider tests/journeys
 
 ## Refresh the Japanese message catalogues after changing user-facing strings.
 messages: $(STAMP)

@@ -159,7 +159,8 @@ class DMPTransitionInline(admin.TabularInline):
     model = DMPTransition
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "message", "version"]
+    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "message", "version",
+                                "duty_override"]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -379,7 +379,8 @@ class DMP(models.Model):
 
 class DMPVersion(models.Model):
     """An immutable snapshot taken at each submission: the answers, the project block and the dataset
-    rows exactly as submitted."""
+    rows exactly as submitted, in values that do not depend on the submitter's interface language (codes
+    for choices, both names of people and organisations, ISO dates); pages and PDFs render the labels."""
 
     dmp = models.ForeignKey(DMP, on_delete=models.CASCADE, related_name="versions", verbose_name=_("DMP"))
     number = models.PositiveIntegerField(_("version"))
@@ -419,6 +420,10 @@ class DMPTransition(models.Model):
         _("review round started"), null=True, blank=True,
         help_text=_("On an approval: the first submission since the previous approval (resubmissions after "
                     "requested changes continue the round)."),
+    )
+    duty_override = models.BooleanField(
+        _("separation of duties overridden"), default=False,
+        help_text=_("An operator took this decision on a plan they are PI or member of."),
     )
 
     class Meta:

@@ -3,7 +3,10 @@
 from portal.models import Role
 from portal.permissions import has_role
 
-from .models import DMP, ReviewComment
+from .models import DMP, Project, ReviewComment
+
+# The review decisions the project's own people never take on their plan (separation of duties).
+DECISIONS = ("approve", "request_changes")
 
 
 def is_dmp_editor(user, dmp: DMP) -> bool:
@@ -16,6 +19,21 @@ def can_review_dmp(user, dmp: DMP) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or has_role(user, Role.REVIEWER, institution=dmp.project.institution_id)
+
+
+def is_dmp_party(user, dmp: DMP) -> bool:
+    """The project's PI and all its members, whether or not they may edit."""
+    return Project.objects.with_member(user).filter(pk=dmp.project_id).exists()
+
+
+def has_duty_conflict(user, dmp: DMP, action: str) -> bool:
+    """Separation of duties: `action` is a review decision on a plan `user` is PI or member of, whatever
+    other roles they hold. Operators may still take it, and the transition records the override."""
+    return action in DECISIONS and is_dmp_party(user, dmp)
+
+
+def _may_decide(user, dmp: DMP, action: str) -> bool:
+    return can_review_dmp(user, dmp) and (user.is_superuser or not has_duty_conflict(user, dmp, action))
 
 
 def can_edit_dmp(user, dmp: DMP) -> bool:
@@ -35,11 +53,11 @@ def can_revise_dmp(user, dmp: DMP) -> bool:
 
 
 def can_approve_dmp(user, dmp: DMP) -> bool:
-    return can_review_dmp(user, dmp)
+    return _may_decide(user, dmp, "approve")
 
 
 def can_request_changes_dmp(user, dmp: DMP) -> bool:
-    return can_review_dmp(user, dmp)
+    return _may_decide(user, dmp, "request_changes")
 
 
 def can_comment_dmp(user, dmp: DMP) -> bool:

@@ -12,6 +12,12 @@ class ProjectQuerySet(models.QuerySet):
             return self.none()
         return self.filter(Q(pi=user) | Exists(self._memberships(user)))
 
+    def editable_by(self, user):
+        """Projects `user` leads or may edit as a member: who writes the DMP and the managed data."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(pi=user) | Exists(self._memberships(user).filter(can_edit=True)))
+
     def visible_to(self, user):
         """The PI and members, the institution's reviewers, librarians and admins, and the program's
         funder officers (design.md §3, DMP row)."""
@@ -44,13 +50,8 @@ class DMPQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         """DMPs whose project `user` leads or may edit as a member."""
-        if not user.is_authenticated:
-            return self.none()
-        member_model = self.model._meta.get_field("project").related_model._meta.get_field("members").related_model
-        return self.filter(
-            Q(project__pi=user)
-            | Exists(member_model.objects.filter(project=OuterRef("project"), user=user, can_edit=True))
-        )
+        project_model = self.model._meta.get_field("project").related_model
+        return self.filter(project__in=project_model.objects.editable_by(user).values("pk"))
 
     def reviewable_by(self, user):
         """DMPs of the institutions where `user` is a reviewer."""

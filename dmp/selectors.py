@@ -1,5 +1,7 @@
 """Reads across DMP models: templates for a program, lists, the review queue, missing answers, diffs."""
 
+import re
+from difflib import SequenceMatcher
 from typing import Protocol
 
 from django.core.exceptions import ImproperlyConfigured
@@ -112,8 +114,16 @@ def version_dataset_rows(*, version: DMPVersion, viewer) -> list[dict]:
     return managed_data_reads().frozen_rows(rows=version.datasets, viewer=viewer)
 
 
+def snapshot_person(user) -> dict:
+    """A person as a version keeps them: both names (the reader's language picks one) and the e-mail address."""
+    return {"name_ja": user.name_ja, "name_en": user.name_en, "email": user.email}
+
+
 def project_snapshot(*, project) -> dict:
-    members = [{"name": str(m.user), "email": m.user.email, "role": m.role, "can_edit": m.can_edit}
+    """The project block as a version freezes it, in values that do not depend on the submitter's language:
+    codes for choices, both names of people, program and funder, ISO dates. Readers get labels in their
+    own language (`project_answer`)."""
+    members = [{**snapshot_person(m.user), "role": m.role, "can_edit": m.can_edit}
                for m in project.members.select_related("user")]
     return {
         "grant_number": project.grant_number, "name_ja": project.name_ja, "name_en": project.name_en,
@@ -122,17 +132,21 @@ def project_snapshot(*, project) -> dict:
         "research_field": project.research_field,
         "start_date": project.start_date.isoformat() if project.start_date else "",
         "end_date": project.end_date.isoformat() if project.end_date else "",
-        "pi": str(project.pi), "pi_email": project.pi.email, "members": members,
+        "pi": snapshot_person(project.pi), "members": members,
     }
 
 
+def _person_name(person: dict) -> str:
+    return pick(person, "name") or person["email"]
+
+
 def project_answer(question, snapshot: dict):
-    """The value a `project_field` question shows, from a project snapshot."""
+    """The value a `project_field` question shows, from a project snapshot, in the active language."""
     field = question.project_field
     if field == "people":
-        people = [f"{snapshot['pi']} ({snapshot['pi_email']})"]
-        people += [f"{m['name']} ({m['email']})" for m in snapshot["members"]]
-        return "\n".join(people)
+        return "\n".join(f"{_person_name(p)} ({p['email']})" for p in [snapshot["pi"], *snapshot["members"]])
+    if field == "pi":
+        return _person_name(snapshot["pi"])
     if field in ("name", "program", "funder"):
         return pick(snapshot, field)
     if field == "research_field":
@@ -192,36 +206,73 @@ def display_answer(question, value) -> str:
 
 
 def version_diff(*, old: DMPVersion, new: DMPVersion, viewer) -> list[dict]:
-    """Question by question (of the newer version's template), and dataset rows by record: the old and
-    the new value (as `viewer` gets them) and whether they differ."""
+    """Question by question (of the newer version's template), and in a managed-data table record by
+    record: the old and the new value as `viewer` reads them (labels in the active language), as segments
+    marking what changed within the text (`text_diff`), and whether they differ."""
+    reads = managed_data_reads()
+    old_sets = {d["pk"]: d for d in reads.labels(version_dataset_rows(version=old, viewer=viewer))}
+    new_sets = {d["pk"]: d for d in reads.labels(version_dataset_rows(version=new, viewer=viewer))}
+    records = [*new_sets, *(pk for pk in old_sets if pk not in new_sets)]
     rows = []
     for section in template_structure(template=new.template):
         for question in section.questions.all():
             if question.type == QuestionType.MANAGED_DATA:
-                continue
-            if question.project_field:
-                before = project_answer(question, old.project_snapshot)
-                after = project_answer(question, new.project_snapshot)
+                for pk in records:
+                    rows.append(_diff_row(question, _dataset_text(question, old_sets.get(pk)),
+                                          _dataset_text(question, new_sets.get(pk)),
+                                          record=new_sets.get(pk) or old_sets[pk]))
+            elif question.project_field:
+                rows.append(_diff_row(question, project_answer(question, old.project_snapshot),
+                                      project_answer(question, new.project_snapshot)))
             else:
-                before = display_answer(question, old.answers.get(question.key))
-                after = display_answer(question, new.answers.get(question.key))
-            rows.append({"section": section, "question": question, "old": before, "new": after,
-                         "changed": before != after})
-    reads = managed_data_reads()
-    old_sets = {d["pk"]: d for d in reads.labels(version_dataset_rows(version=old, viewer=viewer))}
-    new_sets = {d["pk"]: d for d in reads.labels(version_dataset_rows(version=new, viewer=viewer))}
-    for pk in sorted(set(old_sets) | set(new_sets)):
-        before, after = _dataset_text(old_sets.get(pk)), _dataset_text(new_sets.get(pk))
-        rows.append({"section": None, "question": None, "dataset": (new_sets.get(pk) or old_sets.get(pk)),
-                     "old": before, "new": after, "changed": before != after})
+                rows.append(_diff_row(question, display_answer(question, old.answers.get(question.key)),
+                                      display_answer(question, new.answers.get(question.key))))
     return rows
 
 
-def _dataset_text(row) -> str:
+def _diff_row(question, before: str, after: str, record: dict | None = None) -> dict:
+    old, new = text_diff(before, after)
+    return {"question": question, "record": record, "old": old, "new": new, "changed": before != after}
+
+
+def _dataset_text(question, row: dict | None) -> str:
+    """A dataset row as the question's table shows it: one "column: value" line per filled column."""
     if row is None:
         return ""
-    return "\n".join(f"{k}: {v}" for k, v in row.items() if k not in ("pk", "editable") and v not in (None, ""))
+    return "\n".join(f"{pick(column, 'label')}: {row[column['field']]}" for column in question.columns
+                     if row.get(column["field"]) not in (None, ""))
 
+
+# Latin-script words, runs of white space, and single characters of any other script (Japanese has no
+# spaces between words, so its changes are marked character by character).
+DIFF_TOKENS = re.compile(r"[A-Za-z0-9]+|\s+|.", re.DOTALL)
+# Matching is quadratic: past this many tokens between the shared beginning and end, the middle is shown
+# changed as a whole.
+DIFF_MAX_TOKENS = 1500
+
+
+def text_diff(before: str, after: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """`before` and `after` as (text, changed) segments: what was taken out of `before` and what came
+    into `after` are marked changed, the rest is shared."""
+    a, b = DIFF_TOKENS.findall(before), DIFF_TOKENS.findall(after)
+    start = end = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    a_end, b_end = len(a) - end, len(b) - end
+    if max(a_end, b_end) - start <= DIFF_MAX_TOKENS:
+        middle = [(op, i1 + start, i2 + start, j1 + start, j2 + start) for op, i1, i2, j1, j2 in
+                  SequenceMatcher(None, a[start:a_end], b[start:b_end], autojunk=False).get_opcodes()]
+    else:
+        middle = [("replace", start, a_end, start, b_end)]
+    old, new = [], []
+    for op, i1, i2, j1, j2 in [("equal", 0, start, 0, start), *middle, ("equal", a_end, len(a), b_end, len(b))]:
+        if i1 < i2:
+            old.append(("".join(a[i1:i2]), op != "equal"))
+        if j1 < j2:
+            new.append(("".join(b[j1:j2]), op != "equal"))
+    return old, new
 
 
 def template_export(*, template: DMPTemplate) -> dict:

@@ -33,6 +33,8 @@ from .permissions import (
     can_edit_dmp,
     can_edit_project,
     can_resolve_comment,
+    can_review_dmp,
+    has_duty_conflict,
 )
 from .selectors import (
     QUESTION_KEYS,
@@ -51,6 +53,10 @@ ACTION_LABELS = {
     "approve": gettext_lazy("approved"),
     "revise": gettext_lazy("revised"),
     "withdraw": gettext_lazy("withdrawn"),
+}
+DUTY_REFUSALS = {
+    "approve": gettext_lazy("You cannot approve a plan you are a member of."),
+    "request_changes": gettext_lazy("You cannot request changes on a plan you are a member of."),
 }
 TEMPLATE_DATA_DIR = Path(__file__).resolve().parent / "template_data"
 PROJECT_FIELDS = ["grant_number", "name_ja", "name_en", "program", "research_field", "start_date", "end_date",
@@ -190,7 +196,10 @@ def dmp_transition(*, dmp_id: int, action: str, actor: User, message: str = "") 
         to_status = DMP.TRANSITIONS.get((dmp.status, action))
         if to_status is None:
             raise InvalidTransition(dmp, action)
+        duty_conflict = has_duty_conflict(actor, dmp, action)
         if not ACTION_PERMISSIONS[action](actor, dmp):
+            if duty_conflict and can_review_dmp(actor, dmp):
+                raise PermissionDenied(str(DUTY_REFUSALS[action]))
             raise PermissionDenied(_("You may not do this: the DMP would be %(action)s.") % {
                 "action": ACTION_LABELS[action]})
         if action == "request_changes" and not message.strip():
@@ -219,7 +228,7 @@ def dmp_transition(*, dmp_id: int, action: str, actor: User, message: str = "") 
         dmp.save(update_fields=fields)
         DMPTransition.objects.create(dmp=dmp, version=version, actor=actor, action=action,
                                      from_status=from_status, to_status=to_status, message=message, at=now,
-                                     round_started_at=round_started_at)
+                                     round_started_at=round_started_at, duty_override=duty_conflict)
         _notify(dmp, actor, action, message)
     return dmp
 

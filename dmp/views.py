@@ -254,8 +254,12 @@ def dmp_diff(request, pk):
         new = by_number[int(request.GET.get("to", versions[-1].number))]
     except (KeyError, ValueError):
         raise Http404 from None
-    return render(request, "dmp/dmp_diff.html", {"dmp": dmp, "old": old, "new": new, "versions": versions,
-                                                 "rows": version_diff(old=old, new=new, viewer=request.user)})
+    rows = version_diff(old=old, new=new, viewer=request.user)
+    only_changed = request.GET.get("changed") == "1"
+    return render(request, "dmp/dmp_diff.html", {
+        "dmp": dmp, "old": old, "new": new, "versions": versions, "only_changed": only_changed,
+        "rows": [row for row in rows if row["changed"] or not only_changed],
+        "changed": sum(row["changed"] for row in rows)})
 
 
 def dmp_pdf_view(request, pk):

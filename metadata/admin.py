@@ -14,7 +14,7 @@ class CurationEventInline(admin.TabularInline):
     model = CurationEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["action", "from_status", "to_status", "actor", "message", "at"]
+    readonly_fields = ["action", "from_status", "to_status", "actor", "message", "at", "duty_override"]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -1,5 +1,4 @@
 from django.db.models import Prefetch
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -14,6 +13,7 @@ from .serializers import ManagedDataSerializer, TransitionSerializer
 from .services import (
     InvalidTransition,
     managed_data_create,
+    managed_data_edit_refusal,
     managed_data_new_version,
     managed_data_transition,
     managed_data_update,
@@ -52,7 +52,7 @@ class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     def perform_update(self, serializer):
         record = serializer.instance
         if not can_edit_managed_data(self.request.user, record):
-            raise PermissionDenied(_("Only the record's people can edit it, and only while it is a draft or returned."))
+            raise PermissionDenied(managed_data_edit_refusal(record))
         data = dict(serializer.validated_data)
         data.pop("project", None)
         people = data.pop("people", None)

@@ -82,7 +82,7 @@ class ManagedDataForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["project"]
         else:
-            self.fields["project"].queryset = Project.objects.with_member(user).select_related("program")
+            self.fields["project"].queryset = Project.objects.editable_by(user).select_related("program")
 
     def fieldsets(self):
         return [(legend, [self[name] for name in names]) for legend, names in FIELDSETS]

@@ -346,6 +346,10 @@ class CurationEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
     message = MultilineField(_("message"), blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
+    duty_override = models.BooleanField(
+        _("separation of duties overridden"), default=False,
+        help_text=_("An operator took this curation action on a record they are one of the people of."),
+    )
 
     class Meta:
         verbose_name = _("curation event")

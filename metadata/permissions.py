@@ -11,9 +11,18 @@ from .formats.common import landing_url
 from .models import ManagedData
 from .validators import doi_from
 
+# The curation actions a record's own people never take on it (separation of duties).
+CURATION = ("return", "publish", "withdraw")
+
 
 def is_record_person(user, record: ManagedData) -> bool:
     return ManagedData.objects.with_person(user).filter(pk=record.pk).exists()
+
+
+def can_write_project_data(user, project) -> bool:
+    """The one rule for writing a project's managed data (create, change, files, submit, new versions): its
+    PI and the members who may edit, on every surface (page, API, sheet import)."""
+    return Project.objects.editable_by(user).filter(pk=project.pk).exists()
 
 
 def can_curate_managed_data(user, record: ManagedData) -> bool:
@@ -21,8 +30,32 @@ def can_curate_managed_data(user, record: ManagedData) -> bool:
                                                                     institution=record.institution_id))
 
 
+def has_duty_conflict(user, record: ManagedData, action: str) -> bool:
+    """Separation of duties: `action` is a curation action on a record `user` is one of the people of,
+    whatever other roles they hold. Operators may still take it, and the curation event records the
+    override."""
+    return action in CURATION and is_record_person(user, record)
+
+
+def _may_curate(user, record: ManagedData, action: str) -> bool:
+    return can_curate_managed_data(user, record) and (
+        user.is_superuser or not has_duty_conflict(user, record, action))
+
+
+def can_return_managed_data(user, record: ManagedData) -> bool:
+    return _may_curate(user, record, "return")
+
+
+def can_publish_managed_data(user, record: ManagedData) -> bool:
+    return _may_curate(user, record, "publish")
+
+
+def can_withdraw_managed_data(user, record: ManagedData) -> bool:
+    return _may_curate(user, record, "withdraw")
+
+
 def can_edit_managed_data(user, record: ManagedData) -> bool:
-    return record.status in ManagedData.EDITABLE and is_record_person(user, record)
+    return record.status in ManagedData.EDITABLE and can_write_project_data(user, record.project)
 
 
 def editable_record_ids(user, records) -> set[int]:
@@ -32,24 +65,30 @@ def editable_record_ids(user, records) -> set[int]:
 
 
 def can_submit_managed_data(user, record: ManagedData) -> bool:
-    return is_record_person(user, record)
+    return can_write_project_data(user, record.project)
 
 
 def can_make_new_version(user, record: ManagedData) -> bool:
-    """A published record changes only as a new version, started by its people or its curators."""
-    return record.status == "published" and (is_record_person(user, record) or can_curate_managed_data(user, record))
+    """A published record changes only as a new version, started by the project's editors or its curators."""
+    return record.status == "published" and (can_write_project_data(user, record.project)
+                                             or can_curate_managed_data(user, record))
 
 
 def can_create_managed_data(user, project) -> bool:
-    return Project.objects.with_member(user).filter(pk=project.pk).exists()
+    return can_write_project_data(user, project)
 
 
 ACTION_PERMISSIONS = {
     "submit": can_submit_managed_data,
-    "return": can_curate_managed_data,
-    "publish": can_curate_managed_data,
-    "withdraw": can_curate_managed_data,
+    "return": can_return_managed_data,
+    "publish": can_publish_managed_data,
+    "withdraw": can_withdraw_managed_data,
 }
+
+
+def allowed_actions(user, record: ManagedData) -> list[str]:
+    """The curation actions the state table offers now and `user` may take: the buttons a page shows."""
+    return [action for action in record.actions() if ACTION_PERMISSIONS[action](user, record)]
 
 
 def can_access_data(user, record: ManagedData, today=None) -> bool:

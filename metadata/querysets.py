@@ -63,8 +63,9 @@ class ManagedDataQuerySet(models.QuerySet):
         return self.filter(self._people_q(user))
 
     def editable_by(self, user):
-        """Records `user` may change now (`permissions.can_edit_managed_data`, for many at once)."""
-        return self.with_person(user).filter(status__in=self.model.EDITABLE)
+        """Records `user` may change now (`permissions.can_edit_managed_data`, for many at once): drafts and
+        returned records of the projects they lead or may edit as a member."""
+        return self.filter(status__in=self.model.EDITABLE, project__in=Project.objects.editable_by(user).values("pk"))
 
     def curated_by(self, user):
         """Records `user` curates: those of the institutions where they are a librarian."""

@@ -5,10 +5,10 @@ from types import SimpleNamespace
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 
 from portal import inbox
-from portal.i18n import pick
+from portal.i18n import history_kind, pick
 from portal.validators import normalize_search_text
 
 from .models import CurationEvent, ManagedData, RecordPerson
@@ -51,7 +51,7 @@ def managed_data_changes(record: ManagedData) -> list[dict]:
             delta = newer.diff_against(older)
             fields = [_field_change(ManagedData._meta.get_field(c.field), c.old, c.new) for c in delta.changes]
         changes.append({"when": newer.history_date, "who": newer.history_user,
-                        "kind": HISTORY_KINDS.get(newer.history_type, newer.history_type), "fields": fields})
+                        "kind": history_kind(newer), "fields": fields})
     return changes
 
 
@@ -64,10 +64,6 @@ def managed_data_versions(record: ManagedData, user) -> list[dict]:
         return []
     latest = max((v.version for v in versions if v.status == "published"), default=None)
     return [{"record": v, "is_latest": v.version == latest, "is_this": v.pk == record.pk} for v in versions]
-
-
-HISTORY_KINDS = {"+": pgettext_lazy("history", "Created"), "~": pgettext_lazy("history", "Changed"),
-                 "-": pgettext_lazy("history", "Deleted")}
 
 
 def _field_change(field, old, new) -> dict:

@@ -15,10 +15,17 @@ from portal.models import Role, User
 from portal.services import notification_send
 from portal.validators import normalize_ror
 
-from .files.services import data_files_carry_over
+from .files.models import DataFile
 from .models import CurationEvent, ManagedData, RecordPerson
 from .oai.rendering import harvest_refresh
-from .permissions import ACTION_PERMISSIONS, can_create_managed_data, can_edit_managed_data, can_make_new_version
+from .permissions import (
+    ACTION_PERMISSIONS,
+    can_create_managed_data,
+    can_curate_managed_data,
+    can_edit_managed_data,
+    can_make_new_version,
+    has_duty_conflict,
+)
 from .validators import normalize_repository_url
 from .vocabularies import Status
 
@@ -28,6 +35,13 @@ ACTION_LABELS = {
     "publish": gettext_lazy("publish"),
     "withdraw": gettext_lazy("withdraw"),
 }
+DUTY_REFUSALS = {
+    "return": gettext_lazy("You cannot return a record of which you are one of the people."),
+    "publish": gettext_lazy("You cannot publish a record of which you are one of the people."),
+    "withdraw": gettext_lazy("You cannot withdraw a record of which you are one of the people."),
+}
+WRITE_REFUSAL = gettext_lazy("Only the project's PI and the members who may edit can create and change its "
+                             "managed data.")
 
 # Elements a record gets from its DMP (RDA DMP Common Standard); the record form does not show them.
 DMP_ELEMENTS = ["personal_data", "sensitive_data", "formats", "available_until"]
@@ -42,6 +56,14 @@ EDITABLE_FIELDS = [
 SET_BY_SERVICES = ["project", "institution", "created_by", "program", "funder"]
 PERSON_FIELDS = ["kind", "name_ja", "name_en", "erad_researcher_number", "orcid", "affiliation_ja",
                  "affiliation_en", "user"]
+
+
+def managed_data_edit_refusal(record: ManagedData) -> str:
+    """Why a user for whom `can_edit_managed_data` is false may not change `record`."""
+    if record.status in ManagedData.EDITABLE:
+        return str(WRITE_REFUSAL)
+    return _("Only drafts and returned records can be edited; this one is %(state)s.") % {
+        "state": record.get_status_display()}
 
 
 class InvalidTransition(Exception):
@@ -148,14 +170,51 @@ def managed_data_build(
     return record, _check(record, people or [], complete=complete, given=given, check_unique=check_unique)
 
 
+def _same_person(person: dict, current: RecordPerson) -> bool:
+    """An identifier in common (e-Rad researcher number or ORCID iD) makes `person` the `current` one."""
+    return any(person.get(key) and person[key] == getattr(current, key) for key in ("erad_researcher_number", "orcid"))
+
+
+def _same_name(person: dict, current: RecordPerson) -> bool:
+    return any(person.get(key) and person[key] == getattr(current, key) for key in ("name_ja", "name_en"))
+
+
+def _keep_user_links(record: ManagedData, people: list[dict]) -> list[dict]:
+    """`people` with each person's portal user kept unless the row gives `user` itself: an incoming person
+    is matched to one current person of the same kind by e-Rad researcher number or ORCID iD, then by name,
+    then by position among the people of that kind (each current person matches once, so a person removed
+    takes their link along), and gets that person's user."""
+    people = [dict(person) for person in people]
+    open_rows = [i for i, person in enumerate(people) if "user" not in person]
+    if not open_rows or record.pk is None:
+        return people
+    current = list(record.people.order_by("kind", "position", "pk").select_related("user"))
+    unmatched = list(current)
+    position = {i: sum(1 for p in people[:i] if p.get("kind") == people[i].get("kind")) for i in open_rows}
+
+    def at_position(i: int, c: RecordPerson) -> bool:
+        return [other for other in current if other.kind == c.kind].index(c) == position[i]
+
+    for matches in (lambda i, c: _same_person(people[i], c), lambda i, c: _same_name(people[i], c), at_position):
+        for i in list(open_rows):
+            found = next((c for c in unmatched if c.kind == people[i].get("kind") and matches(i, c)), None)
+            if found is not None:
+                people[i]["user"] = found.user
+                unmatched.remove(found)
+                open_rows.remove(i)
+    return people
+
+
 def managed_data_revise(*, record: ManagedData, data: dict, people: list[dict] | None = None,
                         complete: bool = False) -> list[RecordPerson] | None:
     """Apply `data` to `record` (not saved) and check it as `managed_data_build` does; the new people rows
-    when `people` is given."""
+    when `people` is given, each keeping its link to a portal user (`_keep_user_links`)."""
     for key, value in _normalise(data).items():
         if key in EDITABLE_FIELDS:
             setattr(record, key, value)
     record.set_project_columns(record.project)
+    if people is not None:
+        people = _keep_user_links(record, people)
     return _check(record, people, complete=complete)
 
 
@@ -173,7 +232,7 @@ def record_people_take_verified_orcid(*, user, orcid: str) -> int:
 def managed_data_create(*, project, actor, data: dict, people: list[dict] | None = None) -> ManagedData:
     """Create a draft record in `project`. Format errors raise ValidationError; missing elements don't."""
     if not can_create_managed_data(actor, project):
-        raise PermissionDenied(_("Only the project's people can register its managed data."))
+        raise PermissionDenied(str(WRITE_REFUSAL))
     return managed_data_create_many(actor=actor, drafts=[managed_data_build(
         project=project, actor=actor, data=data, people=people)])[0]
 
@@ -184,7 +243,7 @@ def managed_data_create_many(*, actor, drafts: list[tuple[ManagedData, list[Reco
     (simple_history's `bulk_create_with_history`): the one way records are created."""
     for project in {record.project for record, _people in drafts}:
         if not can_create_managed_data(actor, project):
-            raise PermissionDenied(_("Only the project's people can register its managed data."))
+            raise PermissionDenied(str(WRITE_REFUSAL))
     records = []
     for record, _people in drafts:
         record.search_text = record.build_search_text()
@@ -203,7 +262,7 @@ def managed_data_create_many(*, actor, drafts: list[tuple[ManagedData, list[Reco
 def managed_data_update(*, record_id: int, actor, data: dict, people: list[dict] | None = None) -> ManagedData:
     record = ManagedData.objects.select_for_update(of=("self",)).select_related("project__program").get(pk=record_id)
     if not can_edit_managed_data(actor, record):
-        raise PermissionDenied(_("Only the record's people can edit it, and only while it is a draft or returned."))
+        raise PermissionDenied(managed_data_edit_refusal(record))
     rows = managed_data_revise(record=record, data=data, people=people)
     record.updated_at = timezone.now()
     record.search_text = record.build_search_text()
@@ -221,7 +280,8 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     next version is already under way, that one is returned."""
     record = ManagedData.objects.select_for_update(of=("self",)).select_related("project").get(pk=record_id)
     if not can_make_new_version(actor, record):
-        raise PermissionDenied(_("Only the people and curators of a published record can start its new version."))
+        raise PermissionDenied(_("Only the project's PI, the members who may edit and the curators can start a new "
+                                 "version of a published record."))
     first = record.first_version_id
     ManagedData.objects.select_for_update().filter(pk=first).first()  # one new version at a time per family
     versions = list(record.versions())
@@ -238,8 +298,19 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     new.shared_with.set(record.shared_with.all())
     _set_people(new, _unchecked_people([{k: getattr(p, k) for k in PERSON_FIELDS}
                                         for p in record.people.order_by("position", "pk")]))
-    data_files_carry_over(source=record, target=new)
+    _carry_over_files(source=record, target=new)
     return new
+
+
+def _carry_over_files(*, source: ManagedData, target: ManagedData) -> None:
+    """Give a new version the files of the version it comes from: new rows referring to the same stored
+    bytes, so nothing is uploaded or copied again. The earlier version's files stay frozen with it; the new
+    version's may be deleted or added to while it is a draft (`metadata.files.services.data_file_delete`
+    deletes bytes only when no version refers to them any more)."""
+    DataFile.objects.bulk_create([
+        DataFile(record=target, name=f.name, size=f.size, sha256=f.sha256, md5=f.md5, media_type=f.media_type,
+                 file=f.file.name, uploaded_by_id=f.uploaded_by_id, uploaded_at=f.uploaded_at)
+        for f in source.files.order_by("pk")])
 
 
 def _versions_released(*, first_id: int) -> None:
@@ -264,7 +335,12 @@ def managed_data_transition(*, record_id: int, action: str, actor, message: str 
         to_status = ManagedData.TRANSITIONS.get((record.status, action))
         if to_status is None:
             raise InvalidTransition(record, action)
+        duty_conflict = has_duty_conflict(actor, record, action)
         if not ACTION_PERMISSIONS[action](actor, record):
+            if duty_conflict and can_curate_managed_data(actor, record):
+                raise PermissionDenied(str(DUTY_REFUSALS[action]))
+            if action == "submit":
+                raise PermissionDenied(str(WRITE_REFUSAL))
             raise PermissionDenied(_("You may not %(action)s this record.") % {"action": ACTION_LABELS[action]})
         if action in ("submit", "publish"):
             errors = record.completeness_errors()
@@ -289,7 +365,7 @@ def managed_data_transition(*, record_id: int, action: str, actor, message: str 
         if to_status in (Status.PUBLISHED, Status.WITHDRAWN):
             _versions_released(first_id=record.first_version_id)
         CurationEvent.objects.create(record=record, actor=actor, action=action, from_status=from_status,
-                                     to_status=to_status, message=message, at=now)
+                                     to_status=to_status, message=message, at=now, duty_override=duty_conflict)
         _notify(record, actor, action, message)
     return record
 

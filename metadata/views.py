@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dmp.models import Project
 from portal.i18n import current_language
 
 from .deposit.selectors import deposit_repositories_for
@@ -14,6 +15,7 @@ from .filters import ManagedDataFilter
 from .forms import BulkCurationForm, ManagedDataForm, PeopleFormSet, TransitionForm, people_initial
 from .models import ManagedData
 from .permissions import (
+    allowed_actions,
     can_curate_managed_data,
     can_edit_managed_data,
     can_make_new_version,
@@ -23,9 +25,11 @@ from .permissions import (
 from .presentation import access_statement, citation, json_ld, record_elements
 from .selectors import managed_data_changes, managed_data_detail, managed_data_list, managed_data_versions
 from .services import (
+    WRITE_REFUSAL,
     InvalidTransition,
     managed_data_bulk_transition,
     managed_data_create,
+    managed_data_edit_refusal,
     managed_data_new_version,
     managed_data_transition,
     managed_data_update,
@@ -77,6 +81,7 @@ def my_managed_data(request):
     records = managed_data_list(ManagedData.objects.with_person(request.user)).order_by("-updated_at", "-pk")
     filterset = ManagedDataFilter(request.GET or None, queryset=records)
     return render(request, "metadata/manageddata_mine.html", {
+        "can_register": Project.objects.editable_by(request.user).exists(),
         "filter": filterset, "page": _page(request, filterset.qs), "query": _query_without_page(request),
     })
 
@@ -132,7 +137,7 @@ def managed_data_detail_view(request, pk):
         "can_edit": can_edit_managed_data(request.user, record),
         "can_curate": curator,
         "show_internal": people_view or curator,
-        "actions": [a for a in record.actions() if a != "submit" or people_view] if (people_view or curator) else [],
+        "actions": allowed_actions(request.user, record),
         "transition_form": TransitionForm(),
         "changes": managed_data_changes(record) if (people_view or curator) else [],
         "versions": managed_data_versions(record, request.user),
@@ -148,8 +153,11 @@ def managed_data_edit(request, pk=None):
     if pk is not None:
         record = get_object_or_404(ManagedData.objects.visible_to(request.user), pk=pk)
         if not can_edit_managed_data(request.user, record):
-            messages.error(request, _("This record cannot be edited now (only drafts and returned records can)."))
+            messages.error(request, managed_data_edit_refusal(record))
             return redirect(record)
+    elif not Project.objects.editable_by(request.user).exists():
+        messages.error(request, str(WRITE_REFUSAL))
+        return redirect("metadata:managed-data-mine")
     initial = {"project": request.GET.get("project")} if record is None else None
     form = ManagedDataForm(request.POST or None, instance=record, user=request.user, initial=initial)
     people = PeopleFormSet(request.POST or None, prefix="people",

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import PolicyDocumentInput
 from .models import DataPolicy, FundingProgram, ProgramRequirement
 from .services import data_policy_adopt
 
@@ -62,6 +64,7 @@ class DataPolicyAdmin(SimpleHistoryAdmin):
         (_("Document"), {"fields": ["document", "document_url"]}),
     ]
     actions = ["adopt"]
+    formfield_overrides = {models.FileField: {"widget": PolicyDocumentInput}}
 
     @admin.action(description=_("Adopt the selected draft (supersedes the adopted policy)"))
     def adopt(self, request, queryset):

@@ -9,6 +9,23 @@ from .models import DataPolicy
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
+class StoredDocument(str):
+    """The stored document as the file input shows it: its name, linked to the download view (the private
+    storage has no public URL)."""
+
+    url = ""
+
+
+class PolicyDocumentInput(forms.ClearableFileInput):
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            stored = StoredDocument(value.name.rsplit("/", 1)[-1])
+            stored.url = value.instance.document_link
+            context["widget"]["value"] = stored
+        return context
+
+
 class DataPolicyForm(forms.ModelForm):
     document_url = forms.URLField(label=_("document URL"), required=False, assume_scheme="https", max_length=200)
     error_messages = {
@@ -19,12 +36,12 @@ class DataPolicyForm(forms.ModelForm):
     class Meta:
         model = DataPolicy
         fields = ["title_ja", "title_en", "version", "document", "document_url", "summary_ja", "summary_en"]
+        widgets = {"document": PolicyDocumentInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title_ja"].required = False
-        self.fields["document"].validators.append(FileExtensionValidator(["pdf", "docx", "html", "htm"]))
-        self.fields["document"].help_text = _("PDF, Word (.docx) or HTML, at most 20 MB.")
+        self.fields["document"].widget.attrs["accept"] = "application/pdf,.pdf"
 
     def clean_document(self):
         document = self.cleaned_data.get("document")

@@ -9,8 +9,10 @@ from simple_history.models import HistoricalRecords
 from portal.fields import IdentifierField, LineField, MultilineField
 from portal.i18n import pick
 from portal.models import Funder, Institution
+from portal.validators import validate_pdf
 
 from .querysets import DataPolicyQuerySet
+from .storage import get_policy_document_storage
 
 funding_stream_code_validator = RegexValidator(
     r"^[A-Za-z0-9]{0,5}$",
@@ -95,7 +97,8 @@ class DataPolicy(models.Model):
     version = LineField(_("version"), max_length=20, default="1.0")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
-    document = models.FileField(_("document"), upload_to="policies/", blank=True)
+    document = models.FileField(_("document"), upload_to="policies/", storage=get_policy_document_storage,
+                                validators=[validate_pdf], blank=True, help_text=_("PDF, at most 20 MB."))
     document_url = models.URLField(_("document URL"), blank=True)
     summary_ja = MultilineField(_("summary (Japanese)"), blank=True)
     summary_en = MultilineField(_("summary (English)"), blank=True)
@@ -135,4 +138,5 @@ class DataPolicy(models.Model):
 
     @property
     def document_link(self) -> str:
-        return self.document.url if self.document else self.document_url
+        """The uploaded PDF through the view that applies the policy's visibility, or the external URL."""
+        return reverse("policy:data-policy-document", args=[self.pk]) if self.document else self.document_url

@@ -7,6 +7,7 @@ app_name = "policy"
 urlpatterns = [
     path("policies/", views.data_policy_list, name="data-policy-list"),
     path("policies/<int:pk>/", views.data_policy_detail, name="data-policy-detail"),
+    path("policies/<int:pk>/document/", views.data_policy_document, name="data-policy-document"),
     path("policies/<int:pk>/edit/", views.data_policy_edit, name="data-policy-edit"),
     path("policies/<int:pk>/adopt/", views.data_policy_adopt_view, name="data-policy-adopt"),
     path("institutions/<int:institution_id>/policies/", views.institution_policy_manage,

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -61,6 +62,15 @@ def data_policy_detail(request, pk):
         "history": policy.history.select_related("history_user") if manage else None,
         "adopt_form": DataPolicyAdoptForm() if manage and policy.status == DataPolicy.Status.DRAFT else None,
     })
+
+
+def data_policy_document(request, pk):
+    """The policy's uploaded PDF, as a download, to those who may see the policy (404 to others)."""
+    policy = get_object_or_404(DataPolicy.objects.visible_to(request.user).exclude(document=""), pk=pk)
+    response = FileResponse(policy.document.open("rb"), as_attachment=True, content_type="application/pdf",
+                            filename=f"data-policy-{policy.pk}-{policy.version}.pdf")
+    response["Cache-Control"] = "private, no-cache" if policy.status == DataPolicy.Status.DRAFT else "public"
+    return response
 
 
 # Institution admins ------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ for `?format=csv&table=<name>`, that table as CSV. The SVG uses presentation att
 `x=`, `font-size=`), never `style=` or `<style>`, so it passes the CSP's `style-src 'self'`. This module
 holds no user-facing strings: captions and labels come from the callers, translated there."""
 
-import csv
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,6 +16,8 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from .spreadsheets import csv_response
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
@@ -183,11 +184,8 @@ def _text_width(text) -> int:
 
 
 def table_csv_response(table: Table, filename: str) -> HttpResponse:
-    """The table as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read Japanese correctly)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{table.name}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    """The table as CSV, every cell safe to open (`portal.spreadsheets`)."""
+    response, writer = csv_response(f"{filename}-{table.name}.csv")
     writer.writerow([str(c.label) for c in table.columns])
     for row in table.rows + ([table.footer] if table.footer else []):
         writer.writerow([csv_value(row.get(c.key), c.kind) for c in table.columns])

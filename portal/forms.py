@@ -1,8 +1,26 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import INSTITUTION_ROLES, Department, Role, User
 from .validators import normalize_orcid
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, writing to each user in their own language with the portal's public address
+    (PORTAL_BASE_URL, not the host the request came to). Where only operators may sign in with a password
+    (LOCAL_SIGN_IN_STAFF_ONLY), only they get a link."""
+
+    def get_users(self, email):
+        users = super().get_users(email)
+        return (u for u in users if u.is_staff) if settings.LOCAL_SIGN_IN_STAFF_ONLY else users
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        context = {**context, "base_url": settings.PORTAL_BASE_URL.rstrip("/")}
+        with translation.override(context["user"].preferred_language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class ProfileForm(forms.ModelForm):

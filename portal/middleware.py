@@ -1,4 +1,4 @@
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -31,5 +31,8 @@ class RejectNulMiddleware:
             "\x00" in request.path or any("\x00" in key or "\x00" in "".join(values)
                                           for key, values in request.GET.lists())
         ):
-            return HttpResponseBadRequest(_("The address contains a NUL character."), content_type="text/plain")
+            message = _("The address contains a NUL character.")
+            if request.path.startswith("/api/"):  # API clients get the API's error shape
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import IdentifierField, LineField, MultilineField
-from .i18n import current_language, pick
+from .i18n import pick
 from .querysets import RoleAssignmentQuerySet
 from .validators import validate_erad_researcher_number, validate_orcid, validate_ror
 
@@ -85,10 +85,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or self.email
 
     @property
+    def name_ja(self) -> str:
+        """The full name in Japanese (family name first)."""
+        return f"{self.family_name_ja} {self.given_name_ja}".strip()
+
+    @property
+    def name_en(self) -> str:
+        """The full name in English (given name first)."""
+        return f"{self.given_name_en} {self.family_name_en}".strip()
+
+    @property
     def display_name(self) -> str:
-        ja = f"{self.family_name_ja} {self.given_name_ja}".strip()
-        en = f"{self.given_name_en} {self.family_name_en}".strip()
-        return (en or ja) if current_language() == "en" else (ja or en)
+        return pick(self, "name")
 
     def get_full_name(self):
         return self.display_name

@@ -1,19 +1,27 @@
 """The one settings module. Environment variables choose the backends; with none set you get the
 embedded default: a SQLite file in the checkout, Celery tasks run in-process, e-mail to the console."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from botocore.config import Config as BotoConfig
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-embedded-default-do-not-use-in-production")
+# Only development (DEBUG on) may run on the built-in key: signed cookies, password-reset links and the
+# derived repository-credential key all depend on it.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-embedded-default-do-not-use-in-production"
+                 if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (50 or more random "
+                               "characters, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`).")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -33,6 +41,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "djangosaml2",
+    "axes",
     "portal",
     "portal.identity",
     "policy",
@@ -44,6 +53,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Without DEBUG, WhiteNoise serves the collected static files (`manage.py collectstatic` into STATIC_ROOT),
+    # so the application server alone serves a working site; with DEBUG, runserver serves them from the apps.
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "djangosaml2.middleware.SamlSessionMiddleware",
@@ -56,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -86,6 +99,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts and addresses before the others run
     "portal.identity.backends.LocalBackend",
     "portal.identity.backends.IdentityBackend",
 ]
@@ -97,6 +111,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed sign-ins (django-axes): after AXES_FAILURE_LIMIT failures for one account, or from one client
+# address, sign-in is refused for AXES_COOLOFF_MINUTES (operators unlock in the admin: Axes → Access attempts).
+# Behind a reverse proxy, take the client address from its header (AXES_IPWARE_META_PRECEDENCE_ORDER, e.g.
+# HTTP_X_FORWARDED_FOR) and say how many proxies append to it (AXES_IPWARE_PROXY_COUNT).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "portal.views.signin_locked"
+AXES_USERNAME_CALLABLE = "portal.identity.backends.lockout_username"
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"])
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+AXES_SENSITIVE_PARAMETERS = ["password"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -139,7 +166,9 @@ DATA_FILES_S3 = {
 }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Static files are served by WhiteNoise (compressed, with hashed names once collected) when DEBUG is off.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "portal.storage.StaticFilesStorage"},
     "data_files": (
         {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": DATA_FILES_S3}
         if DATA_FILES_STORAGE == "s3"
@@ -147,6 +176,16 @@ STORAGES = {
               "OPTIONS": {"location": DATA_FILES_ROOT, "base_url": None}}
     ),
 }
+# Policy documents (policy.DataPolicy.document, PDF) are private too: served by a view that applies the
+# policy's visibility, never from a public path. Local folder by default; the data-files bucket (under
+# policy-documents/) when DATA_FILES_STORAGE=s3.
+POLICY_DOCUMENTS_ROOT = env.path("POLICY_DOCUMENTS_ROOT", default=BASE_DIR / "var" / "policy-documents")
+STORAGES["policy_documents"] = (
+    {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**DATA_FILES_S3, "location": "policy-documents"}}
+    if DATA_FILES_STORAGE == "s3"
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage",
+          "OPTIONS": {"location": POLICY_DOCUMENTS_ROOT, "base_url": None}}
+)
 # Size caps, checked before an upload starts (bytes): one file, and all files of one project together.
 DATA_FILES_MAX_FILE_SIZE = env.int("DATA_FILES_MAX_FILE_SIZE", default=50 * 1024**3)
 DATA_FILES_MAX_PROJECT_SIZE = env.int("DATA_FILES_MAX_PROJECT_SIZE", default=500 * 1024**3)
@@ -155,10 +194,19 @@ DATA_FILES_UPLOAD_EXPIRY_HOURS = env.int("DATA_FILES_UPLOAD_EXPIRY_HOURS", defau
 # S3 multipart part size for resumable uploads (at least 5 MiB; the browser sends chunks of a multiple of it).
 DATA_FILES_PART_SIZE = env.int("DATA_FILES_PART_SIZE", default=8 * 1024**2)
 
-# Security headers. Cookies are secure whenever DEBUG is off.
+# Security headers. Cookies are secure and plain HTTP is redirected to HTTPS whenever DEBUG is off. Behind a
+# TLS-terminating proxy, set DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (the proxy must set that
+# header); DJANGO_SECURE_SSL_REDIRECT=false leaves the redirect to the proxy.
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = (
+    (env("DJANGO_SECURE_PROXY_SSL_HEADER"), "https") if env("DJANGO_SECURE_PROXY_SSL_HEADER", default="") else None
+)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -228,6 +276,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No deep links: Swagger UI would put a link inside each operation's button (nested interactive, WCAG).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    # Choice sets shared by several fields or named alike in several apps get one clear name each.
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoUnknownEnum": "metadata.vocabularies.YesNoUnknown",
+        "ManagedDataStatusEnum": "metadata.vocabularies.Status",
+        "DMPStatusEnum": "dmp.models.DMPStatus",
+        "SheetImportStatusEnum": "metadata.sheet.models.SheetImport.Status",
+        "PolicyStatusEnum": "policy.models.DataPolicy.Status",
+    },
 }
 
 # Third-party schemas (JPCOAR, DataCite, OAI-PMH, RDA DMP) are read from here, never copied.

@@ -4,6 +4,7 @@ numbers, ORCID iDs, ROR ids), which are compared in their NFKC form so that full
 import re
 import unicodedata
 
+import magic
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -125,3 +126,15 @@ def normalize_identifier(value):
 def normalize_search_text(value: str) -> str:
     """The form in which text is searched: NFKC (full-width ＢＭＩ is BMI, half-width ｺｰﾊﾟｽ is コーパス), lower case."""
     return unicodedata.normalize("NFKC", value or "").lower()
+
+
+def validate_pdf(value) -> None:
+    """A newly uploaded file must be a PDF by its content (libmagic reads its first bytes: `%PDF-`), whatever
+    its name says. A file already stored was checked when it came in."""
+    if getattr(value, "_committed", False):
+        return
+    head = value.read(2048)
+    value.seek(0)
+    if magic.from_buffer(head, mime=True) != "application/pdf":
+        raise ValidationError(_("The document must be a PDF file; this file is not one (its content was checked, "
+                                "not its name)."), code="not_pdf")

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -22,6 +24,15 @@ from .services import (
     user_set_language,
     user_update_profile,
 )
+
+
+def signin_locked(request, original_response=None, credentials=None):
+    """django-axes' answer once an account or a client address is locked out: the sign-in page, saying so
+    and for how long (429 Too Many Requests)."""
+    return render(request, "registration/login.html", {
+        "form": AuthenticationForm(request), "next": request.POST.get("next", ""),
+        "locked_minutes": settings.AXES_COOLOFF_MINUTES,
+    }, status=429)
 
 
 def home(request):

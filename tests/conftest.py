@@ -2,6 +2,7 @@
 schemas skip locally when those are absent (saying why) and fail in CI (CI=true), where .ci/run
 provides all of them."""
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -114,20 +115,26 @@ def wait_for(predicate, *, timeout=30.0, interval=0.2, message="condition"):
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
 
 
-@pytest.fixture
-def browser(live_server):
+@contextlib.contextmanager
+def chromium():
     """Playwright driving Debian's Chromium (never a downloaded browser)."""
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM is used beside Playwright's loop
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
+        browser = pw.chromium.launch(
             executable_path=shutil.which("chromium") or CHROMIUM,
             headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
         try:
-            yield chromium
+            yield browser
         finally:
-            chromium.close()
+            browser.close()
+
+
+@pytest.fixture
+def browser(live_server):
+    with chromium() as browser:
+        yield browser

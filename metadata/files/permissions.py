@@ -6,8 +6,8 @@ from metadata.permissions import can_edit_managed_data
 
 
 def can_change_files(user, record: ManagedData) -> bool:
-    """Add or delete files: the record's people, while the record is a draft or returned (frozen once
-    published; new files then go into a new version of the record)."""
+    """Add or delete files: the project's PI and the members who may edit, while the record is a draft or
+    returned (frozen once published; new files then go into a new version of the record)."""
     return can_edit_managed_data(user, record)
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metadata.models import ManagedData
+from metadata.services import WRITE_REFUSAL
 
 from .models import DataFile, Download, Upload, data_file_key
 from .permissions import can_change_files
@@ -115,7 +116,7 @@ def _check_can_change(actor, record: ManagedData) -> None:
         if record.status not in ManagedData.EDITABLE:
             raise UploadRefused(_("This record is %(state)s: its files are frozen. Add files to a new version of "
                                   "the record.") % {"state": record.get_status_display()}, status=403)
-        raise PermissionDenied(_("Only the record's people can change its files."))
+        raise PermissionDenied(str(WRITE_REFUSAL))
 
 
 @transaction.atomic
@@ -311,7 +312,7 @@ def _discard(upload: Upload) -> None:
 
 def data_file_delete(*, data_file: DataFile, actor) -> None:
     """Delete a file of a draft or returned record; its bytes go once no other version of the record
-    refers to them (see `data_files_carry_over`)."""
+    refers to them (a new version starts with its predecessor's files: `managed_data_new_version`)."""
     _check_can_change(actor, data_file.record)
     key = data_file.file.name
     data_file.delete()
@@ -321,17 +322,6 @@ def data_file_delete(*, data_file: DataFile, actor) -> None:
             data_file_storage.delete(key)
 
     transaction.on_commit(delete_bytes)
-
-
-def data_files_carry_over(*, source: ManagedData, target: ManagedData) -> list[DataFile]:
-    """Give a new version `target` the files of `source` (its predecessor): new rows referring to the same
-    stored bytes, so nothing is uploaded or copied again. The predecessor's files stay frozen with it; the
-    new version's may be deleted or added to while it is a draft, and bytes are deleted only when no
-    version refers to them any more."""
-    return DataFile.objects.bulk_create([
-        DataFile(record=target, name=f.name, size=f.size, sha256=f.sha256, md5=f.md5, media_type=f.media_type,
-                 file=f.file.name, uploaded_by_id=f.uploaded_by_id, uploaded_at=f.uploaded_at)
-        for f in source.files.order_by("pk")])
 
 
 def download_log(*, data_file: DataFile, user) -> Download:

@@ -2,21 +2,13 @@
 system by default, S3-compatible object storage by settings). Code reaches the storage only through
 `data_file_storage`, never through a path."""
 
-from django.core.files.storage import storages
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.utils.functional import LazyObject, empty
+from portal.storage import AliasedStorage
 
 STORAGE_ALIAS = "data_files"
 BLOCK = 1024 * 1024  # bytes read or written at a time
 
 
-class DataFileStorage(LazyObject):
-    def _setup(self):
-        self._wrapped = storages[STORAGE_ALIAS]
-
-
-data_file_storage = DataFileStorage()
+data_file_storage = AliasedStorage(STORAGE_ALIAS)
 
 
 def get_data_file_storage():
@@ -52,9 +44,3 @@ def stored_blocks(key: str, limit: int | None = None):
         while remaining > 0 and (data := f.read(int(min(BLOCK, remaining)))):
             remaining -= len(data)
             yield data
-
-
-@receiver(setting_changed)
-def _reset_storage(*, setting, **kwargs):
-    if setting == "STORAGES":
-        data_file_storage._wrapped = empty

@@ -1,4 +1,6 @@
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, parser_classes, permission_classes
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -22,6 +24,19 @@ class SheetImportSerializer(serializers.ModelSerializer):
                   "created_at", "finished_at"]
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("file", str, enum=["xlsx", "csv"]),
+        OpenApiParameter("layout", str, enum=["official", "portal"]),
+        OpenApiParameter("language", str, enum=["ja", "en"]),
+        OpenApiParameter("project", int),
+        OpenApiParameter("status", str),
+    ],
+    responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY, 400: OpenApiTypes.OBJECT},
+)
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def sheet_export_api(request):
@@ -33,6 +48,12 @@ def sheet_export_api(request):
     return form_export_response(form, _language(request))
 
 
+@extend_schema(
+    request={"multipart/form-data": inline_serializer("SheetUpload", {
+        "upload": serializers.FileField(), "dry_run": serializers.BooleanField(required=False),
+        "as_drafts": serializers.BooleanField(required=False)})},
+    responses={200: OpenApiTypes.OBJECT, 202: SheetImportSerializer, 400: OpenApiTypes.OBJECT},
+)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 @parser_classes([MultiPartParser, FormParser])
@@ -51,6 +72,7 @@ def sheet_import_api(request):
     return Response(outcome.as_dict(), status=status.HTTP_200_OK if outcome.ok else status.HTTP_400_BAD_REQUEST)
 
 
+@extend_schema(responses=SheetImportSerializer)
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def sheet_import_job_api(request, pk):

@@ -27,6 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import range_boundaries
 
 from dmp.models import Project
+from portal.spreadsheets import csv_unescape, csv_writer
 from portal.validators import normalize_ror
 
 from ..formats.common import labels
@@ -34,8 +35,10 @@ from ..models import ManagedData, RecordPerson
 from ..permissions import can_create_managed_data, editable_record_ids, record_links
 from ..services import (
     EDITABLE_FIELDS,
+    WRITE_REFUSAL,
     managed_data_build,
     managed_data_create_many,
+    managed_data_edit_refusal,
     managed_data_revise,
     managed_data_update,
 )
@@ -147,9 +150,10 @@ def sheet_export_xlsx(*, records: Iterable[ManagedData], language: str, layout_n
 
 
 def sheet_export_csv(*, records: Iterable[ManagedData], language: str, layout_name: str = "official") -> bytes:
-    """One sheet as CSV (UTF-8 with BOM): the official one in `language`, or the portal layout."""
+    """One sheet as CSV (UTF-8 with BOM): the official one in `language`, or the portal layout. Cells that
+    would open as formulas are neutralised (`portal.spreadsheets`); the import reads them back unchanged."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out, lineterminator="\r\n")
     writer.writerows(_rows(records, language if layout_name == "official" else "portal", language))
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
@@ -243,7 +247,7 @@ def _read_csv(content: bytes) -> list[list[str]]:
         for row in reader:
             if len(rows) > settings.SHEET_MAX_ROWS:
                 raise _too_many_rows()
-            rows.append([cell.strip() for cell in row[:settings.SHEET_MAX_COLUMNS]])
+            rows.append([csv_unescape(cell).strip() for cell in row[:settings.SHEET_MAX_COLUMNS]])
     except csv.Error:
         raise SheetError(_("Line %(line)d cannot be read: a cell is longer than %(max)d characters, or a "
                            "quotation mark is not closed.") % {"line": reader.line_num,
@@ -575,8 +579,8 @@ def _apply(user, columns: _Sheet, rows: list[_Row], projects: dict, existing: di
                     result.not_yours += 1
                 continue
             if record.pk not in editable:
-                row.error(changed[0], _("You may not change this record: only its people may, and only while it "
-                                        "is a draft or returned. Leave its row as exported, or remove it."))
+                row.error(changed[0], _("You may not change this record: %(reason)s Leave its row as exported, or "
+                                        "remove it.") % {"reason": managed_data_edit_refusal(record)})
                 continue
             data, people = row.parse(changed, record, record.project)
             try:
@@ -592,9 +596,12 @@ def _apply(user, columns: _Sheet, rows: list[_Row], projects: dict, existing: di
         project = projects.get(grant.casefold())
         if project is not None and project.pk not in may_create:
             may_create[project.pk] = can_create_managed_data(user, project)
-        if project is None or not may_create[project.pk]:
+        if project is None:
             row.error("grant_number", _("No project with this Japan Grant Number is open to you for registering "
                                         "data."))
+            continue
+        if not may_create[project.pk]:
+            row.error("grant_number", str(WRITE_REFUSAL))
             continue
         data, people = row.parse([k for k, text in row.cells.items() if text or k in CODED], None, project)
         try:  # also when some cells could not be read: every problem of the row is reported at once

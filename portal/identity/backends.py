@@ -22,3 +22,17 @@ class IdentityBackend(ModelBackend):
             return None
         user = identity.user
         return user if self.user_can_authenticate(user) else None
+
+
+def lockout_username(request, credentials=None) -> str | None:
+    """What django-axes counts a sign-in attempt against: the e-mail address typed (case folded, so that
+    `User@…` and `user@…` share one count), or the external identity itself (so that wrong passwords typed
+    for an account do not lock its owner out of GakuNin or ORCID; the client-address count applies to both)."""
+    credentials = credentials or {}
+    identity = credentials.get("identity")
+    if identity is not None:
+        return f"identity:{identity.pk}"
+    username = credentials.get("username")
+    if username is None and request is not None:
+        username = getattr(request, "data", request.POST).get("username")
+    return (str(username).strip().lower() or None) if username is not None else None

@@ -21,6 +21,7 @@ from tests.metadata.test_files_access import add_file, fetch_bytes
 pytest.register_assert_rewrite("tests.metadata.files_fixtures", "tests.metadata.oai_fixtures")
 pytest_plugins = ["tests.metadata.files_fixtures", "tests.metadata.oai_fixtures"]
 from tests.metadata.oai_fixtures import OAI_NS, assert_valid, oai_get  # noqa: E402
+
 J = {"jpcoar": "https://github.com/JPCOAR/schema/blob/master/2.0/"}
 DATACITE = "{http://datacite.org/schema/kernel-4}"
 pytestmark = pytest.mark.django_db

@@ -98,7 +98,8 @@ def test_draft_is_404_to_the_public_and_shown_with_history_to_its_admin(client, 
 
 
 def test_admin_writes_and_adopts_a_policy_through_the_pages(client, institution, admin, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "policy_documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
     client.force_login(admin)
     url = reverse("policy:data-policy-create", args=[institution.pk])
     response = client.post(url, {**DATA, "document": SimpleUploadedFile("policy.pdf", b"%PDF-1.4 demo")})

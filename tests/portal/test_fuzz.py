@@ -105,6 +105,7 @@ def pages(world) -> list[str]:
         "/dmps/new/", "/dmps/review/", f"/dmps/{dmp.pk}/", f"/dmps/{dmp.pk}/project/", f"/dmps/{dmp.pk}/edit/1/",
         f"/dmps/{dmp.pk}/diff/", "/dashboards/dmp-review/", "/dashboards/dmp-review/dmps/", "/deposits/",
         "/deposits/progress/", "/deposits/new/", f"/deposits/record/{record.pk}/", "/accounts/login/",
+        "/accounts/password/reset/", "/accounts/password/reset/sent/", "/accounts/password/reset/complete/",
     ]
 
 
@@ -154,6 +155,9 @@ def test_every_page_is_fuzzed(world):
                  "dmp-pdf",  # reads no query parameter, and a PDF takes seconds
                  "copy-primary", "delete", "managed-data-new-version", "identity-remove",  # POST only
                  "download",  # a file's bytes: no query parameter (Range is tested in test_files_access)
+                 "data-policy-document",  # a PDF's bytes: no query parameter (tests/policy/test_policy_documents.py)
+                 # a one-time link: tests/portal/test_sign_in_hardening.py follows a real one and a used one
+                 "password_reset_confirm",
                  # sign-in protocol endpoints and the roles page: fed garbage in tests/identity/test_odd_input.py
                  "idp-picker", "institution-roles", "link", "link-confirm", "orcid-callback", "orcid-connect",
                  "orcid-login", "saml2_acs", "saml2_login", "saml2_metadata"}
