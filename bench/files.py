@@ -2,7 +2,9 @@
 downloaded, on local storage and on an S3-protocol server (moto in server mode), against a real gunicorn
 server. Prints name=value lines per storage: upload_mb_per_s, disk_write_mb_per_s (dd with fdatasync on the
 same disk, in the same run), upload_to_disk_ratio, download_mb_per_s, peak_rss_mb (the server's, master and
-worker) and sha256_ok. Exits non-zero if it could not measure.
+worker) and sha256_ok. On S3 also s3_direct_upload_mb_per_s: boto3 sending the same file straight to the same
+server (multipart, the portal's part size, one part at a time), the server's own speed in the same run, and
+the portal's share of it. Exits non-zero if it could not measure.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_files_bench python bench/files.py [--mb 2048]
 """
@@ -121,6 +123,25 @@ def download(url: str, token: str) -> tuple[float, int]:
     return time.perf_counter() - started, received
 
 
+def direct_s3_mb_per_s(endpoint: str, source: Path, size: int) -> float:
+    """boto3 straight to the S3 server: the same bytes, in parts of the portal's size, one at a time."""
+    import boto3
+    from boto3.s3.transfer import TransferConfig
+    from botocore.config import Config
+    from django.conf import settings
+
+    client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="x", aws_secret_access_key="x",
+                          region_name="ap-northeast-1",  # completing 2 GB takes the server minutes, as for the portal
+                          config=Config(read_timeout=int(os.environ.get("DATA_FILES_S3_TIMEOUT", 900))))
+    part = settings.DATA_FILES_PART_SIZE
+    started = time.perf_counter()
+    client.upload_file(str(source), "bench-files", "direct", Config=TransferConfig(
+        multipart_threshold=part, multipart_chunksize=part, max_concurrency=1, use_threads=False))
+    seconds = time.perf_counter() - started
+    client.delete_object(Bucket="bench-files", Key="direct")  # the server keeps objects in memory
+    return size / MB / seconds
+
+
 def start_s3() -> tuple[subprocess.Popen, str]:
     from tests.metadata.files_fixtures import create_bucket, start_s3_server
 
@@ -162,9 +183,10 @@ def main() -> None:
         for kind, env in environments.items():
             if args.storage not in (kind, "both"):
                 continue
-            s3 = None
+            s3 = direct = None
             if kind == "s3":
                 s3, env["DATA_FILES_S3_ENDPOINT_URL"] = start_s3()
+                direct = direct_s3_mb_per_s(env["DATA_FILES_S3_ENDPOINT_URL"], source, size)
             os.environ.update(env)
             server, base = start_server(workers=1, timeout=600)  # the last PATCH completes the S3 upload
             try:
@@ -184,6 +206,9 @@ def main() -> None:
             print(f"{kind}_upload_mb_per_s={upload_rate:.1f}")
             print(f"{kind}_disk_write_mb_per_s={disk:.1f}")
             print(f"{kind}_upload_to_disk_ratio={upload_rate / disk:.2f}")
+            if direct:
+                print(f"{kind}_direct_upload_mb_per_s={direct:.1f}")
+                print(f"{kind}_upload_to_direct_ratio={upload_rate / direct:.2f}")
             print(f"{kind}_download_mb_per_s={received / MB / download_s:.1f}")
             print(f"{kind}_peak_rss_mb={peak:.0f}")
             print(f"{kind}_sha256_ok={int(data_file.sha256 == sha256 and received == size)}")

@@ -211,7 +211,8 @@ def madmp_export(*, dmp: DMP, viewer) -> dict:
         "dataset": [],
     }
     kept = dmp.madmp_extension or {}
-    for record in (ManagedData.objects.visible_to(viewer).with_data_access(viewer).filter(project=project)
+    for record in (ManagedData.objects.visible_to(viewer).with_data_access(viewer).latest_versions()
+                   .filter(project=project)
                    .prefetch_related("people", "files").order_by("data_no", "pk")):
         body["dataset"].append(_merge(_dataset(record, dmp, language), kept.get("dataset", {}).get(record.data_no)))
     if answers.get("description"):

@@ -32,6 +32,7 @@ from .vocabularies import (
 )
 
 PUBLISHED = Q(status=Status.PUBLISHED)
+LATEST = Q(latest_version=True)
 
 
 class ManagedData(models.Model):
@@ -126,6 +127,10 @@ class ManagedData(models.Model):
     version_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, editable=False,
                                    related_name="later_versions", verbose_name=_("first version"))
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    latest_version = models.BooleanField(
+        _("latest version"), default=True, editable=False,
+        help_text=_("The version that stands for the record in counts: its newest published version, or its "
+                    "first before any is published. Figures count a record with several versions once."))
     search_text = models.TextField(_("search text"), blank=True, editable=False,
                                    help_text=_("Titles and descriptions in NFKC and lower case, for search."))
     # Copies for the dashboards, so that their counts read one narrow index instead of joining projects
@@ -144,7 +149,7 @@ class ManagedData(models.Model):
 
     objects = ManagedDataQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["datestamp", "search_text", "updated_at", "program", "funder",
-                                                 "effective_field", "has_doi", "fiscal_year"])
+                                                 "effective_field", "has_doi", "fiscal_year", "latest_version"])
 
     # The curation state machine: (from, action) -> to. Services apply it; templates show its buttons.
     TRANSITIONS = {
@@ -174,23 +179,24 @@ class ManagedData(models.Model):
             # states by access right, closed records without a reason, embargoes. Plain key columns rather
             # than INCLUDE, which SQLite lacks; low-cardinality leading keys keep them small (B-tree
             # deduplication).
-            models.Index(fields=["fiscal_year", "access_right", "has_doi"], condition=PUBLISHED,
+            models.Index(fields=["fiscal_year", "access_right", "has_doi"], condition=PUBLISHED & LATEST,
                          name="md_dash_pub_year"),
-            models.Index(fields=["effective_field", "access_right", "has_doi"], condition=PUBLISHED,
+            models.Index(fields=["effective_field", "access_right", "has_doi"], condition=PUBLISHED & LATEST,
                          name="md_dash_pub_field"),
-            models.Index(fields=["institution", "access_right", "has_doi"], condition=PUBLISHED,
+            models.Index(fields=["institution", "access_right", "has_doi"], condition=PUBLISHED & LATEST,
                          name="md_dash_pub_inst"),
-            models.Index(fields=["funder", "program", "access_right", "has_doi", "fiscal_year"], condition=PUBLISHED,
+            models.Index(fields=["funder", "program", "access_right", "has_doi", "fiscal_year"],
+                         condition=PUBLISHED & LATEST,
                          name="md_dash_pub_program"),
             models.Index(fields=["funder", "status", "access_right", "has_doi", "program", "effective_field",
-                                 "institution", "fiscal_year"], condition=~Q(status=Status.WITHDRAWN),
+                                 "institution", "fiscal_year"], condition=~Q(status=Status.WITHDRAWN) & LATEST,
                          name="md_dash_funder"),
-            models.Index(fields=["status", "access_right"], name="md_dash_status_access"),
+            models.Index(fields=["status", "access_right"], condition=LATEST, name="md_dash_status_access"),
             models.Index(fields=["funder", "status", "institution", "project", "fiscal_year"],
-                         condition=Q(access_right=AccessRight.CLOSED, remarks_ja="", remarks_en=""),
+                         condition=Q(access_right=AccessRight.CLOSED, remarks_ja="", remarks_en="") & LATEST,
                          name="md_dash_closed_no_reason"),
             models.Index(fields=["embargo_until", "embargo_lifted_at", "status", "funder", "institution", "project",
-                                 "fiscal_year"], condition=Q(access_right=AccessRight.EMBARGOED),
+                                 "fiscal_year", "latest_version"], condition=Q(access_right=AccessRight.EMBARGOED),
                          name="md_dash_embargo"),
         ]
 

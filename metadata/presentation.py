@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from portal.i18n import pick
 
 from .files.selectors import record_files
-from .formats.common import award_url, erad_researcher_url, labels
+from .formats.common import award_url, erad_researcher_url, labels, version_links
 from .models import ManagedData, RecordPerson
 from .permissions import record_links
 from .vocabularies import LICENSE_URL, AccessRight, Status
@@ -120,6 +120,12 @@ def json_ld(record: ManagedData) -> dict:
         doc["alternateName"] = other
     if record.license in LICENSE_URL:
         doc["license"] = LICENSE_URL[record.license]
+    links_to_versions = version_links(record)
+    if record.version > 1 or links_to_versions:
+        doc["version"] = record.version
+    for link in links_to_versions:  # schema.org has no "newer version": a version is based on the one before
+        if not link.newer:
+            doc["isBasedOn"] = {"@type": "Dataset", "@id": link.url, "url": link.url, "version": link.version}
     if record.issued_date:
         doc["datePublished"] = record.issued_date.isoformat()
     if links.data_url or (links.doi and getattr(record, "data_access", False)):  # the data, for who gets it

@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dmp.models import Project, ProjectMember
@@ -76,6 +77,23 @@ class ManagedDataQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(status=PUBLISHED)
+
+    def with_version_neighbours(self):
+        """Annotate each record with the published public versions just before and after it (their pk and
+        DOI and number: `previous_version_pk`, `…_doi`, `…_version`, the same for `next_version_`; None
+        where there is none), which the exits link to."""
+        first = Coalesce(OuterRef("version_of"), OuterRef("pk"))
+        family = self.model._default_manager.public().filter(Q(pk=first) | Q(version_of=first), status=PUBLISHED)
+        earlier = family.filter(version__lt=OuterRef("version")).order_by("-version")
+        later = family.filter(version__gt=OuterRef("version")).order_by("version")
+        return self.annotate(**{f"{side}_version_{column}": Subquery(versions.values(column)[:1])
+                                for side, versions in (("previous", earlier), ("next", later))
+                                for column in ("pk", "doi", "version")})
+
+    def latest_versions(self):
+        """One record for each record with versions: the version that stands for it in counts
+        (`latest_version`: its newest published one, or its first before any is published)."""
+        return self.filter(latest_version=True)
 
     def embargo_due(self, today=None):
         """Embargoed records whose publication date has come but whose lift was not yet recorded."""

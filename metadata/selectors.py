@@ -110,16 +110,19 @@ PAIRS = ("title", "description", "repository_info", "hosting_institution")
 
 
 def dmp_dataset_snapshot(*, project) -> list[dict]:
-    """Every record of `project` as JSON-ready rows, as a DMP version freezes them."""
-    rows = ManagedData.objects.filter(project=project).order_by("data_no", "pk").values(*DATASET_FIELDS)
+    """Every record of `project` (a record with versions as its latest) as JSON-ready rows, as a DMP version
+    freezes them."""
+    rows = (ManagedData.objects.latest_versions().filter(project=project).order_by("data_no", "pk")
+            .values(*DATASET_FIELDS))
     return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()} for row in rows]
 
 
 def dmp_dataset_rows(*, project, viewer) -> list[dict]:
-    """The records of `project` that `viewer` sees (a DMP's readers see them all), as rows whose data
+    """The records of `project` that `viewer` sees (a DMP's readers see them all; a record with versions as
+    its latest), as rows whose data
     location is the one `viewer` gets (`record_links`)."""
-    records = (ManagedData.objects.visible_to(viewer).with_data_access(viewer).filter(project=project)
-               .order_by("data_no", "pk"))
+    records = (ManagedData.objects.visible_to(viewer).with_data_access(viewer).latest_versions()
+               .filter(project=project).order_by("data_no", "pk"))
     return [{**{k: getattr(r, k) for k in DATASET_FIELDS}, "repository_url": record_links(r).location}
             for r in records.only(*DATASET_FIELDS[1:], "doi")]
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +15,7 @@ from portal.models import Role, User
 from portal.services import notification_send
 from portal.validators import normalize_ror
 
+from .files.models import DataFile
 from .models import CurationEvent, ManagedData, RecordPerson
 from .oai.rendering import harvest_refresh
 from .permissions import (
@@ -273,7 +275,7 @@ def managed_data_update(*, record_id: int, actor, data: dict, people: list[dict]
 
 @transaction.atomic
 def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
-    """Start the next version of a published record: a draft with the same metadata, people and sharing,
+    """Start the next version of a published record: a draft with the same metadata, people, sharing and files,
     linked to the first version, which its people then edit (and give new files) and submit as usual. If a
     next version is already under way, that one is returned."""
     record = ManagedData.objects.select_for_update(of=("self",)).select_related("project").get(pk=record_id)
@@ -287,7 +289,7 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     if under_way:
         return under_way[0]
     new = ManagedData(project=record.project, institution_id=record.institution_id, created_by=actor,
-                      version_of_id=first, version=versions[-1].version + 1,
+                      version_of_id=first, version=versions[-1].version + 1, latest_version=False,
                       **{name: getattr(record, name) for name in EDITABLE_FIELDS})
     new.set_project_columns(record.project)
     new.search_text = new.build_search_text()
@@ -296,7 +298,33 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     new.shared_with.set(record.shared_with.all())
     _set_people(new, _unchecked_people([{k: getattr(p, k) for k in PERSON_FIELDS}
                                         for p in record.people.order_by("position", "pk")]))
+    _carry_over_files(source=record, target=new)
     return new
+
+
+def _carry_over_files(*, source: ManagedData, target: ManagedData) -> None:
+    """Give a new version the files of the version it comes from: new rows referring to the same stored
+    bytes, so nothing is uploaded or copied again. The earlier version's files stay frozen with it; the new
+    version's may be deleted or added to while it is a draft (`metadata.files.services.data_file_delete`
+    deletes bytes only when no version refers to them any more)."""
+    DataFile.objects.bulk_create([
+        DataFile(record=target, name=f.name, size=f.size, sha256=f.sha256, md5=f.md5, media_type=f.media_type,
+                 file=f.file.name, uploaded_by_id=f.uploaded_by_id, uploaded_at=f.uploaded_at)
+        for f in source.files.order_by("pk")])
+
+
+def _versions_released(*, first_id: int) -> None:
+    """After a version of a family is published or withdrawn: let the newest published version (the first
+    before any is published) stand for the family in counts, and no other (`ManagedData.latest_version`);
+    render the family again for harvesters (each version links the ones before and after it)."""
+    versions = dict(ManagedData.objects.filter(Q(pk=first_id) | Q(version_of=first_id)).values_list("pk", "status"))
+    if len(versions) < 2:
+        return
+    latest = max((pk for pk, status in versions.items() if status == Status.PUBLISHED), default=first_id)
+    family = ManagedData.objects.filter(pk__in=versions)
+    family.filter(latest_version=True).exclude(pk=latest).update(latest_version=False)
+    family.filter(pk=latest, latest_version=False).update(latest_version=True)
+    harvest_refresh(versions)
 
 
 def managed_data_transition(*, record_id: int, action: str, actor, message: str = "") -> ManagedData:
@@ -334,6 +362,8 @@ def managed_data_transition(*, record_id: int, action: str, actor, message: str 
             fields.append("withdrawn_reason")
         record._history_user = actor
         record.save(update_fields=fields)
+        if to_status in (Status.PUBLISHED, Status.WITHDRAWN):
+            _versions_released(first_id=record.first_version_id)
         CurationEvent.objects.create(record=record, actor=actor, action=action, from_status=from_status,
                                      to_status=to_status, message=message, at=now, duty_override=duty_conflict)
         _notify(record, actor, action, message)

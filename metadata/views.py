@@ -129,7 +129,8 @@ def curation_bulk(request):
 
 def managed_data_detail_view(request, pk):
     try:
-        record = managed_data_detail(ManagedData.objects.visible_to(request.user).with_data_access(request.user), pk)
+        record = managed_data_detail(ManagedData.objects.visible_to(request.user).with_data_access(request.user)
+                                     .with_version_neighbours(), pk)
     except ManagedData.DoesNotExist:
         raise Http404 from None
     people_view = is_record_person(request.user, record)

@@ -1,5 +1,6 @@
 """Figures of the managed-data dashboards. Counts come from aggregate queries over a scope (national:
-published records; an institution's or a funder's: every record but withdrawn ones). Drill-downs list
+published records; an institution's or a funder's: every record but withdrawn ones), a record with several
+versions once, as its latest version (`ManagedData.latest_version`). Drill-downs list
 records through `ManagedData.objects.visible_to(user)`, so they never show a record the viewer may not see.
 
 Definitions (per project, dashboard 5): planned — every record of the project's data list but withdrawn
@@ -48,8 +49,8 @@ class Scope:
     funder: Funder | None = None
 
     def records(self, records=None):
-        """`records` (all by default) narrowed to the scope."""
-        records = ManagedData.objects.all() if records is None else records
+        """`records` (all by default) narrowed to the scope, a record with several versions once."""
+        records = (ManagedData.objects.all() if records is None else records).latest_versions()
         if self.institution:
             return records.filter(institution=self.institution).exclude(status=Status.WITHDRAWN)
         if self.funder:
@@ -62,7 +63,7 @@ class Scope:
         operators see all, so only the national view of other users needs the projects' rule."""
         if self.institution or self.funder:
             return self.records()
-        records = ManagedData.objects.exclude(status=Status.WITHDRAWN)
+        records = ManagedData.objects.latest_versions().exclude(status=Status.WITHDRAWN)
         if user.is_superuser:
             return records
         return records.filter(project__in=Project.objects.visible_to(user).values("pk"))
@@ -262,7 +263,8 @@ def _project_counts(records_filter: Q) -> dict:
                          embargo_lifted_at=None),
         **{f"erad_{slug}": registered & Q(access_right=value) for value, slug in ACCESS_RIGHT_SLUG.items()},
     }
-    return {name: q & records_filter & ~Q(status=Status.WITHDRAWN) for name, q in figures.items()}
+    return {name: q & records_filter & ~Q(status=Status.WITHDRAWN) & Q(latest_version=True)
+            for name, q in figures.items()}
 
 
 def _subquery_count(condition: Q):

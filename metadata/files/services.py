@@ -2,15 +2,16 @@
 
 Bytes go straight to the storage, a block at a time, and never all into memory: on the local file system an
 upload is written in place at its offset; on S3 it is an S3 multipart upload whose parts are sent as they fill
-(DATA_FILES_PART_SIZE), so the server holds at most one part per request. SHA-256 and MD5 are computed as
-the bytes arrive; a process that did not see every byte (a restart, another worker) reads the file back once
-when it completes."""
+(DATA_FILES_PART_SIZE), each while the next is read, so the server holds at most two parts per request.
+SHA-256 and MD5 are computed as the bytes arrive; a process that did not see every byte (a restart, another
+worker) reads the file back once when it completes."""
 
 import datetime
 import hashlib
 import os
 import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import magic
@@ -207,25 +208,42 @@ def _append_local(upload: Upload, stream, length: int, digests: _Digests | None)
             os.fsync(f.fileno())
 
 
-def _append_s3(upload: Upload, stream, length: int, digests: _Digests | None) -> None:
-    """Send full parts as they fill; the last part of the file may be short. A short tail that is not the
-    end of the file is not kept (S3 parts are at least 5 MiB): the client resends it from the offset it is
-    told."""
+def _parts(stream, length: int):
+    """The request body in S3 parts of DATA_FILES_PART_SIZE, then what is left (perhaps nothing)."""
     part = bytearray()
     for data in _read_blocks(stream, length):
         part += data
         if len(part) >= settings.DATA_FILES_PART_SIZE:
-            _send_part(upload, part, digests)
+            yield part
             part = bytearray()
-    if part and upload.offset + len(part) == upload.length:
-        _send_part(upload, part, digests)
+    yield part
 
 
-def _send_part(upload: Upload, part: bytearray, digests: _Digests | None) -> None:
-    number = len(upload.parts) + 1
-    answer = s3_client().upload_part(Bucket=data_file_storage.bucket_name, Key=s3_key(upload.key),
-                                      UploadId=upload.multipart_id, PartNumber=number, Body=bytes(part))
-    upload.parts = [*upload.parts, {"PartNumber": number, "ETag": answer["ETag"], "Size": len(part)}]
+def _append_s3(upload: Upload, stream, length: int, digests: _Digests | None) -> None:
+    """Send full parts as they fill, each while the next one is read from the client (so at most two parts
+    are in memory); the last part of the file may be short. A short tail that is not the end of the file is
+    not kept (S3 parts are at least 5 MiB): the client resends it from the offset it is told."""
+    client = s3_client()  # thread-safe; django-storages keeps one per thread
+    with ThreadPoolExecutor(max_workers=1) as sender:
+        sending = None
+        for part in _parts(stream, length):
+            if sending is not None:
+                _part_sent(upload, *sending.result(), digests)
+                sending = None
+            if part and (len(part) >= settings.DATA_FILES_PART_SIZE or upload.offset + len(part) == upload.length):
+                sending = sender.submit(_send_part, client, upload, len(upload.parts) + 1, part)
+        if sending is not None:
+            _part_sent(upload, *sending.result(), digests)
+
+
+def _send_part(client, upload: Upload, number: int, part: bytearray) -> tuple[int, str, bytearray]:
+    answer = client.upload_part(Bucket=data_file_storage.bucket_name, Key=s3_key(upload.key),
+                                UploadId=upload.multipart_id, PartNumber=number, Body=bytes(part))
+    return number, answer["ETag"], part
+
+
+def _part_sent(upload: Upload, number: int, etag: str, part: bytearray, digests: _Digests | None) -> None:
+    upload.parts = [*upload.parts, {"PartNumber": number, "ETag": etag, "Size": len(part)}]
     upload.offset += len(part)
     if digests:
         digests.update(part)
@@ -293,10 +311,17 @@ def _discard(upload: Upload) -> None:
 
 
 def data_file_delete(*, data_file: DataFile, actor) -> None:
+    """Delete a file of a draft or returned record; its bytes go once no other version of the record
+    refers to them (a new version starts with its predecessor's files: `managed_data_new_version`)."""
     _check_can_change(actor, data_file.record)
     key = data_file.file.name
     data_file.delete()
-    transaction.on_commit(lambda: data_file_storage.delete(key))
+
+    def delete_bytes():
+        if not DataFile.objects.filter(file=key).exists():
+            data_file_storage.delete(key)
+
+    transaction.on_commit(delete_bytes)
 
 
 def download_log(*, data_file: DataFile, user) -> Download:

@@ -2,12 +2,14 @@
 of the controlled vocabularies (computed once per process, not per record)."""
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
 from django.urls import reverse
 from lxml import etree
 
+from ..validators import doi_from
 from ..vocabularies import License
 from .writer import xml_text
 
@@ -87,6 +89,37 @@ def _landing_url_pattern() -> str:
 def landing_url(record) -> str:
     """PORTAL_BASE_URL + the record's get_absolute_url(), without resolving the URL for every record."""
     return _landing_url_pattern().replace("/0/", f"/{record.pk}/")
+
+
+@dataclass(frozen=True)
+class VersionLink:
+    """A link from a record to its previous or next published public version."""
+
+    newer: bool  # the linked version is the next one (else the previous one)
+    version: int
+    doi: str  # bare, "" if none
+    url: str  # its DOI link, else its landing page
+
+    @property
+    def identifier_type(self) -> str:
+        return "DOI" if self.doi else "URL"
+
+
+def version_links(record) -> list[VersionLink]:
+    """The published public versions just before and after `record` (read from the annotations of
+    `with_version_neighbours`, looked up if the record lacks them)."""
+    names = [f"{side}_version_{column}" for side in ("previous", "next") for column in ("pk", "doi", "version")]
+    if hasattr(record, names[0]):
+        values = {name: getattr(record, name) for name in names}
+    else:
+        values = type(record).objects.with_version_neighbours().filter(pk=record.pk).values(*names).get()
+    links = []
+    for side, newer in (("previous", False), ("next", True)):
+        if pk := values[f"{side}_version_pk"]:
+            doi = doi_from(values[f"{side}_version_doi"] or "") or ""
+            url = f"https://doi.org/{doi}" if doi else _landing_url_pattern().replace("/0/", f"/{pk}/")
+            links.append(VersionLink(newer=newer, version=values[f"{side}_version_version"], doi=doi, url=url))
+    return links
 
 
 def bilingual(obj, field: str) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from ..files.selectors import record_files
 from ..models import RecordPerson
 from ..permissions import record_links
 from ..vocabularies import ACCESS_RIGHT_URI, LICENSE_SPDX, LICENSE_URL, AccessRight, DataManagerType
-from .common import XSI, bilingual, contact_lines, issued, labels, people, sub
+from .common import XSI, bilingual, contact_lines, issued, labels, people, sub, version_links
 
 NS = "http://datacite.org/schema/kernel-4"
 SCHEMA_LOCATION = f"{NS} http://schema.datacite.org/meta/kernel-4/metadata.xsd"
@@ -89,6 +89,12 @@ def record_to_datacite(record) -> etree._Element:
         sub(alternates, K + "alternateIdentifier", links.data_url, {"alternateIdentifierType": "URL"})
     if record.data_no:
         sub(alternates, K + "alternateIdentifier", record.data_no, {"alternateIdentifierType": "Local"})
+    if links_to_versions := version_links(record):
+        related = sub(root, K + "relatedIdentifiers")
+        for link in links_to_versions:
+            sub(related, K + "relatedIdentifier", link.doi or link.url,
+                {"relatedIdentifierType": link.identifier_type,
+                 "relationType": "IsPreviousVersionOf" if link.newer else "IsNewVersionOf"})
     files = record_files(record)
     if files or record.file_size:
         sizes = sub(root, K + "sizes")

@@ -26,6 +26,7 @@ from .common import (
     labels,
     people,
     person_name_parts,
+    version_links,
 )
 from .writer import Writer
 
@@ -133,6 +134,11 @@ def record_to_jpcoar_markup(record) -> str:
     if record.data_no:
         w.start("jpcoar:relation", {"relationType": "isIdenticalTo"})
         w.element("jpcoar:relatedIdentifier", record.data_no, {"identifierType": "Local"})
+        w.end("jpcoar:relation")
+    # Versions: this one is a version of the one before; the one after is a version of this one.
+    for link in version_links(record):
+        w.start("jpcoar:relation", {"relationType": "hasVersion" if link.newer else "isVersionOf"})
+        w.element("jpcoar:relatedIdentifier", link.url, {"identifierType": "DOI" if link.doi else "URI"})
         w.end("jpcoar:relation")
     # 1–5
     project = record.project

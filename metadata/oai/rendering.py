@@ -63,7 +63,7 @@ def header_markup(row: HarvestRecord) -> str:
 
 def public_view(ids):
     """The public records among `ids`, annotated and loaded as the formats read them."""
-    return (ManagedData.objects.public().with_data_access(AnonymousUser()).filter(pk__in=ids)
+    return (ManagedData.objects.public().with_data_access(AnonymousUser()).with_version_neighbours().filter(pk__in=ids)
             .select_related("institution")
             .prefetch_related(Prefetch("project", queryset=Project.objects.select_related("program__funder")),
                               Prefetch("people", queryset=RecordPerson.objects.select_related("user")

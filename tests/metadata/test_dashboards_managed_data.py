@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from metadata.models import ManagedData
+from metadata.selectors import dmp_dataset_rows, dmp_dataset_snapshot
+from metadata.services import managed_data_new_version, managed_data_transition, managed_data_update
 from portal.models import Role
 from tests.factories import FunderFactory, InstitutionFactory, ProjectFactory, UserFactory, user_with_role
 from tests.metadata.dashboard_factories import bulk_records, record_via_services
@@ -213,3 +215,44 @@ def test_a_record_without_its_program_copy_does_not_break_the_page(client, proje
     response = client.get(DASHBOARD, {"by": by})
     assert response.status_code == 200
     assert sum(int(r[6]) for r in csv_rows(client, DASHBOARD, by=by, table=f"by-{by}")[1:-1]) == 3
+
+
+def test_a_record_with_several_versions_counts_once_as_its_latest_version(client):
+    """National, institution and compliance figures, their drill-downs, the DMP's dataset table and its
+    maDMP count a record with versions once: as its newest published version (its first before any)."""
+    project = ProjectFactory(grant_number="JPMJVERS01")
+    librarian = user_with_role(Role.LIBRARIAN, institution=project.institution)
+    first = record_via_services(project, librarian=librarian, access_right="open access")
+    second = managed_data_new_version(record_id=first.pk, actor=project.pi)
+    managed_data_update(record_id=second.pk, actor=project.pi, data={"access_right": "metadata only access"})
+    for action, actor in (("submit", project.pi), ("publish", librarian)):
+        managed_data_transition(record_id=second.pk, action=action, actor=actor)
+    third = managed_data_new_version(record_id=second.pk, actor=project.pi)  # a draft under way
+    admin = user_with_role(Role.INSTITUTION_ADMIN, institution=project.institution)
+
+    def figures():
+        national = {row[0]: row[1] for row in csv_rows(client, DASHBOARD, table="by-access-right")[1:]}
+        institution = csv_rows(client, reverse("dashboards:institution", args=[project.institution_id]),
+                               table="by-access-right")
+        compliance = csv_rows(client, reverse("dashboards:institution-compliance", args=[project.institution_id]),
+                              table="projects")
+        drilldown = listed_record_ids(
+            client, reverse("dashboards:records") + f"?scope=institution:{project.institution_id}")
+        return national, institution[-1][1], [r[3:6] for r in compliance if r[0] == "JPMJVERS01"][0], drilldown
+
+    client.force_login(admin)
+    national, institution_total, compliance, drilldown = figures()
+    assert (national["All records"], national["Closed (非共有・非公開)"], national["Open (公開)"]) == ("1", "1", "0")
+    assert institution_total == "1"
+    assert compliance == ["1", "1", "1"]  # planned, registered, published
+    assert drilldown == {second.pk}
+    rows = dmp_dataset_rows(project=project, viewer=project.pi)
+    assert [row["pk"] for row in rows] == [second.pk]
+    assert [row["pk"] for row in dmp_dataset_snapshot(project=project)] == [second.pk]
+
+    # Withdrawn, the second version no longer stands for the record: the first does again.
+    managed_data_transition(record_id=second.pk, action="withdraw", actor=librarian, message="Wrong files")
+    national, institution_total, compliance, drilldown = figures()
+    assert (national["All records"], national["Open (公開)"]) == ("1", "1")
+    assert drilldown == {first.pk}
+    assert ManagedData.objects.filter(latest_version=True, pk__in=[first.pk, second.pk, third.pk]).count() == 1

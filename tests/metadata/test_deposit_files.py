@@ -14,6 +14,7 @@ from metadata.deposit.models import DepositJob
 from metadata.deposit.services import deposit_jobs_queue
 from metadata.deposit.worker import deposit_job_run
 from metadata.files.models import DataFile
+from metadata.files.services import data_file_delete
 from metadata.services import managed_data_transition
 from tests.factories import ProjectFactory, make_record
 from tests.metadata.deposit_fixtures import fakes, institution, librarian, make_repository  # noqa: F401
@@ -109,9 +110,9 @@ def test_a_new_version_sends_only_what_changed_to_dataverse(quick, fakes, record
     fake = fakes["dataverse"]
     repository = make_repository("dataverse", fake, institution)
     assert _run(record, repository, librarian).state == "succeeded"
-    v2 = managed_data_new_version(record_id=record.pk, actor=record.project.pi)
+    v2 = managed_data_new_version(record_id=record.pk, actor=record.project.pi)  # with version 1's files
     changed = os.urandom(1024)
-    add_file(v2, NAMES[0], contents[NAMES[0]])
+    data_file_delete(data_file=v2.files.get(name=NAMES[1]), actor=record.project.pi)
     add_file(v2, NAMES[1], changed)
     managed_data_transition(record_id=v2.pk, action="submit", actor=record.project.pi)
     managed_data_transition(record_id=v2.pk, action="publish", actor=librarian)
