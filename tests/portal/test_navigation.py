@@ -52,3 +52,10 @@ def test_the_english_curation_page_shows_the_access_rights_in_english(client):
     client.force_login(librarian)
     page = client.get(reverse("metadata:curation-queue"), headers={"accept-language": "en"}).content.decode()
     assert record.title_en in page and "Open" in page and "公開" not in page
+
+
+def test_a_funder_officers_home_page_offers_no_own_work_areas(client):
+    client.force_login(user_with_role(Role.FUNDER_OFFICER, preferred_language="ja"))
+    page = client.get(reverse("portal:home"), headers={"accept-language": "ja"}).content.decode()
+    assert "ダッシュボード" in page and "自分のデータ" not in page
+    assert reverse("dmp:dmp-list") not in page and reverse("metadata:managed-data-mine") not in page
