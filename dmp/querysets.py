@@ -60,3 +60,12 @@ class DMPQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(project__institution__in=institution_ids_for(user, Role.REVIEWER))
+
+    def decidable_by(self, user):
+        """The DMPs `user` reviews, less the plans they are PI or member of (separation of duties, as
+        `permissions.has_duty_conflict`): what their review queue and inbox list. Operators keep all."""
+        reviewable = self.reviewable_by(user)
+        if user.is_superuser:
+            return reviewable
+        project_model = self.model._meta.get_field("project").related_model
+        return reviewable.exclude(project__in=project_model.objects.with_member(user).values("pk"))

@@ -58,8 +58,8 @@ def dmp_list(*, user):
 
 
 def dmp_review_queue(*, user):
-    """DMPs of the reviewer's institutions, the longest-waiting submission first."""
-    return (DMP.objects.visible_to(user).reviewable_by(user).select_related(*DMP_LIST_RELATED).defer("answers")
+    """DMPs of the reviewer's institutions but not their own plans, the longest-waiting submission first."""
+    return (DMP.objects.visible_to(user).decidable_by(user).select_related(*DMP_LIST_RELATED).defer("answers")
             .order_by("submitted_at", "pk"))
 
 
@@ -335,7 +335,7 @@ def inbox_sections(user):
     mine = reverse("dmp:dmp-list")
     yield inbox.section(
         key="dmp-review", title=gettext("DMPs waiting for your review"), url=f"{queue}?status={DMPStatus.SUBMITTED}",
-        queryset=dmps.reviewable_by(user).filter(status=DMPStatus.SUBMITTED).order_by("submitted_at", "pk"),
+        queryset=dmps.decidable_by(user).filter(status=DMPStatus.SUBMITTED).order_by("submitted_at", "pk"),
         item=lambda d: inbox.InboxItem(str(d), d.get_absolute_url(), _waiting(d.submitted_at)),
     )
     yield inbox.section(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from policy.models import FundingProgram
 from portal.models import Funder, Role, User
 from portal.permissions import has_role
-from portal.services import notification_send
+from portal.services import notification_body, notification_send
 
 from .models import (
     DMP,
@@ -53,6 +53,25 @@ ACTION_LABELS = {
     "approve": gettext_lazy("approved"),
     "revise": gettext_lazy("revised"),
     "withdraw": gettext_lazy("withdrawn"),
+}
+# What a notification of each action says: subject, what happened, what the recipient should do next.
+NOTICES = {
+    "submit": (gettext_lazy("Review requested: DMP “%(title)s” from %(actor)s"),
+               gettext_lazy("%(actor)s submitted the DMP “%(title)s” of the project %(project)s for review."),
+               gettext_lazy("Review the plan, then approve it or request changes.")),
+    "request_changes": (gettext_lazy("Changes requested on the DMP “%(title)s”"),
+                        gettext_lazy("%(actor)s requested changes to the DMP “%(title)s” of the project %(project)s."),
+                        gettext_lazy("Revise the plan as the comments ask and submit it again.")),
+    "approve": (gettext_lazy("DMP “%(title)s” approved"),
+                gettext_lazy("%(actor)s approved the DMP “%(title)s” of the project %(project)s."),
+                gettext_lazy("Nothing more is needed for the plan; register the project's data as it describes.")),
+    "revise": (gettext_lazy("DMP “%(title)s” reopened for revision"),
+               gettext_lazy("%(actor)s reopened the approved DMP “%(title)s” of the project %(project)s for "
+                            "revision."),
+               gettext_lazy("Edit the plan and submit it again for review when it is ready.")),
+    "withdraw": (gettext_lazy("DMP “%(title)s” withdrawn"),
+                 gettext_lazy("%(actor)s withdrew the DMP “%(title)s” of the project %(project)s."),
+                 gettext_lazy("Nothing is needed: the plan leaves the review queue and is kept for the record.")),
 }
 DUTY_REFUSALS = {
     "approve": gettext_lazy("You cannot approve a plan you are a member of."),
@@ -246,23 +265,23 @@ def dmp_request_changes(*, dmp_id: int, actor: User, message: str) -> DMP:
 
 
 def _notify(dmp: DMP, actor: User, action: str, message: str) -> None:
-    """Submissions go to the institution's reviewers, decisions to the project's editors."""
+    """Submissions go to the institution's reviewers (not to those who are party to the plan), decisions to
+    the project's editors; each in their own language, saying who did what, the comment and what to do next."""
     if action == "submit" or (action == "withdraw" and dmp.submitted_at):
-        recipients = list(User.objects.filter(role_assignments__role=Role.REVIEWER,
-                                              role_assignments__institution=dmp.project.institution_id))
+        recipients = [user for user in User.objects.filter(role_assignments__role=Role.REVIEWER,
+                                                            role_assignments__institution=dmp.project.institution_id)
+                      if not has_duty_conflict(user, dmp, "approve")]
     else:
         recipients = [dmp.project.pi, *User.objects.filter(project_memberships__project=dmp.project,
                                                            project_memberships__can_edit=True)]
+    subject, what, next_step = NOTICES[action]
     for user in dict.fromkeys(recipients):
         if user == actor:
             continue
         with translation.override(user.preferred_language):
-            subject = _("DMP “%(title)s” was %(action)s") % {"title": dmp.display_title,
-                                                             "action": ACTION_LABELS[action]}
-            body = _("The DMP is now: %(state)s.") % {"state": dmp.get_status_display()}
-            if message:
-                body += "\n\n" + message
-        notification_send(user=user, subject=subject, body=body, link=dmp.get_absolute_url())
+            names = {"actor": actor, "title": dmp.display_title, "project": dmp.project}
+            body = notification_body(what=what % names, next_step=str(next_step), comment=message, commenter=actor)
+            notification_send(user=user, subject=subject % names, body=body, link=dmp.get_absolute_url())
 
 
 # Review comments --------------------------------------------------------------------------------------------

@@ -75,6 +75,13 @@ class ManagedDataQuerySet(models.QuerySet):
             return self.all()
         return self.filter(self._curators_q(user))
 
+    def curatable_by(self, user):
+        """The records `user` curates, less those of which they are one of the people (separation of duties,
+        as `permissions.has_duty_conflict`): what their curation queue, bulk form and inbox list. Operators
+        keep all."""
+        curated = self.curated_by(user)
+        return curated if user.is_superuser else curated.exclude(self._people_q(user))
+
     def published(self):
         return self.filter(status=PUBLISHED)
 

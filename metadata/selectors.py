@@ -81,7 +81,7 @@ def inbox_sections(user):
     queue, mine = reverse("metadata:curation-queue"), reverse("metadata:managed-data-mine")
     yield inbox.section(
         key="curation", title=gettext("Records waiting for your curation"), url=queue,
-        queryset=records.curated_by(user).filter(status=Status.SUBMITTED).order_by("updated_at", "pk"),
+        queryset=records.curatable_by(user).filter(status=Status.SUBMITTED).order_by("updated_at", "pk"),
         item=lambda r: inbox.InboxItem(str(r), r.get_absolute_url(), str(r.project)),
     )
     yield inbox.section(

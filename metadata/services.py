@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from portal.identity.selectors import verified_orcid
 from portal.models import Role, User
-from portal.services import notification_send
+from portal.services import notification_body, notification_send
 from portal.validators import normalize_ror
 
 from .files.models import DataFile
@@ -34,6 +35,23 @@ ACTION_LABELS = {
     "return": gettext_lazy("return to the researcher"),
     "publish": gettext_lazy("publish"),
     "withdraw": gettext_lazy("withdraw"),
+}
+# What a notification of each action says: subject, what happened, what the recipient should do next.
+NOTICES = {
+    "submit": (gettext_lazy("Curation requested: “%(title)s” from %(actor)s"),
+               gettext_lazy("%(actor)s submitted the managed data “%(title)s” of the project %(project)s for "
+                            "curation."),
+               gettext_lazy("Check the record, then publish it or return it to the researcher.")),
+    "return": (gettext_lazy("Managed data “%(title)s” returned to you"),
+               gettext_lazy("%(actor)s returned the managed data “%(title)s” of the project %(project)s to you."),
+               gettext_lazy("Correct the record as the comment asks and submit it again.")),
+    "publish": (gettext_lazy("Managed data “%(title)s” published"),
+                gettext_lazy("%(actor)s published the managed data “%(title)s” of the project %(project)s."),
+                gettext_lazy("Nothing is needed: the record is now public.")),
+    "withdraw": (gettext_lazy("Managed data “%(title)s” withdrawn"),
+                 gettext_lazy("%(actor)s withdrew the published managed data “%(title)s” of the project "
+                              "%(project)s."),
+                 gettext_lazy("Read the reason in the comment; the record stays listed as withdrawn.")),
 }
 DUTY_REFUSALS = {
     "return": gettext_lazy("You cannot return a record of which you are one of the people."),
@@ -371,22 +389,23 @@ def managed_data_transition(*, record_id: int, action: str, actor, message: str 
 
 
 def _notify(record: ManagedData, actor, action: str, message: str) -> None:
-    """Tell the record's creator (and the curators' side on submit) in their own language."""
+    """Tell the record's creator (and, on submit, the librarians who are not among its people) in their own
+    language who did what, the comment and what to do next; a returned record's link opens its edit form."""
     if action == "submit":
-        recipients = User.objects.filter(role_assignments__role=Role.LIBRARIAN,
-                                         role_assignments__institution=record.institution_id)
+        recipients = [user for user in User.objects.filter(role_assignments__role=Role.LIBRARIAN,
+                                                            role_assignments__institution=record.institution_id)
+                      if not has_duty_conflict(user, record, "publish")]
     else:
         recipients = [record.created_by]
-    for user in recipients:
-        if user == actor:
+    subject, what, next_step = NOTICES[action]
+    link = reverse("metadata:managed-data-edit", args=[record.pk]) if action == "return" else record.get_absolute_url()
+    for user in dict.fromkeys(recipients):
+        if user is None or user == actor:
             continue
         with translation.override(user.preferred_language):
-            subject = _("Managed data “%(title)s”: %(action)s") % {"title": record.title,
-                                                                   "action": ACTION_LABELS[action]}
-            body = _("The record is now: %(state)s.") % {"state": record.get_status_display()}
-            if message:
-                body += "\n\n" + message
-        notification_send(user=user, subject=subject, body=body, link=record.get_absolute_url())
+            names = {"actor": actor, "title": record.title, "project": record.project}
+            body = notification_body(what=what % names, next_step=str(next_step), comment=message, commenter=actor)
+            notification_send(user=user, subject=subject % names, body=body, link=link)
 
 
 def managed_data_lift_embargoes(*, today=None) -> int:

@@ -97,11 +97,12 @@ def my_managed_data(request):
 
 @login_required
 def curation_queue(request):
-    """Librarians: the records of their institutions, submitted ones first by default (oldest first)."""
+    """Librarians: the records of their institutions (less those they are one of the people of), submitted ones
+    by default (oldest first)."""
     params = request.GET.copy()
     params.setdefault("status", Status.SUBMITTED)
     params.setdefault("sort", "updated")  # oldest waiting first
-    records = managed_data_list(ManagedData.objects.curated_by(request.user)
+    records = managed_data_list(ManagedData.objects.curatable_by(request.user)
                                 .select_related("project__department", "created_by"))
     filterset = ManagedDataFilter(params, queryset=records)
     return render(request, "metadata/manageddata_queue.html", {
@@ -115,7 +116,7 @@ def curation_queue(request):
 @login_required
 def curation_bulk(request):
     """Publish or return the selected records with one message; says for each record what happened."""
-    form = BulkCurationForm(request.POST or None, records=ManagedData.objects.curated_by(request.user))
+    form = BulkCurationForm(request.POST or None, records=ManagedData.objects.curatable_by(request.user))
     if request.method != "POST" or not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

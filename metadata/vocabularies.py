@@ -51,10 +51,10 @@ DATA_TYPE_URI = {
 class AccessRight(models.TextChoices):
     """V4 アクセス権. The stored value is the COAR term (JPCOAR dcterms:accessRights text)."""
 
-    OPEN = "open access", _("Open (公開)")
-    SHARED = "restricted access", _("Shared (共有)")
-    CLOSED = "metadata only access", _("Closed (非共有・非公開)")
-    EMBARGOED = "embargoed access", _("Embargoed (公開期間猶予)")
+    OPEN = "open access", pgettext_lazy("access right", "Open")
+    SHARED = "restricted access", pgettext_lazy("access right", "Shared")
+    CLOSED = "metadata only access", pgettext_lazy("access right", "Closed")
+    EMBARGOED = "embargoed access", pgettext_lazy("access right", "Embargoed")
 
 
 ACCESS_RIGHT_URI = {
@@ -84,8 +84,8 @@ class MetadataAccess(models.TextChoices):
 class ProvisionPolicy(models.TextChoices):
     """V5."""
 
-    FREE = "free", _("Free of charge (無償)")
-    CONSIDERATION = "consideration", _("For consideration (有償)")
+    FREE = "free", _("Free of charge")
+    CONSIDERATION = "consideration", _("For consideration")
 
 
 class License(models.TextChoices):

@@ -81,6 +81,23 @@ class ProgramRequirement(models.Model):
         return f"{self.program} FY{self.fiscal_year}: {self.get_dmp_required_display()}"
 
 
+# A data policy's history entries store why they were written as a code (`superseded:<version>` names the
+# version that replaced it) and are labelled in the reader's language (`change_reason_label`).
+CHANGE_REASONS = {
+    "created": _("Draft created"),
+    "edited": _("Draft edited"),
+    "adopted": _("Adopted"),
+    "superseded": _("Superseded by version %(version)s"),
+}
+
+
+def change_reason_label(reason: str | None) -> str:
+    """The label of a history entry's reason code, in the active language (an unknown reason as written)."""
+    code, _sep, version = (reason or "").partition(":")
+    label = CHANGE_REASONS.get(code)
+    return str(label) % {"version": version} if label is not None else (reason or "")
+
+
 class DataPolicy(models.Model):
     """An institution's research-data policy (データポリシー)."""
 

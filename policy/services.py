@@ -19,6 +19,7 @@ POLICY_FIELDS = ["title_ja", "title_en", "version", "document", "document_url", 
 
 
 def _save_with_history(policy: DataPolicy, *, actor, reason: str, update_fields=None) -> None:
+    """Save with a history entry whose reason is a code of `models.CHANGE_REASONS`."""
     policy._history_user = actor
     policy._change_reason = reason
     policy.save(update_fields=update_fields)
@@ -32,7 +33,7 @@ def data_policy_create(*, institution: Institution, actor, data: dict) -> DataPo
     policy = DataPolicy(institution=institution, status=DataPolicy.Status.DRAFT,
                         **{f: data[f] for f in POLICY_FIELDS if f in data})
     policy.full_clean()
-    _save_with_history(policy, actor=actor, reason=_("Draft created"))
+    _save_with_history(policy, actor=actor, reason="created")
     return policy
 
 
@@ -48,7 +49,7 @@ def data_policy_update(*, policy_id: int, actor, data: dict) -> DataPolicy:
             % {"state": policy.get_status_display()}
         )
     policy._history_user = actor
-    policy._change_reason = _("Draft edited")
+    policy._change_reason = "edited"
     model_update(instance=policy, data=data, fields=POLICY_FIELDS)
     return policy
 
@@ -76,11 +77,11 @@ def data_policy_adopt(*, policy_id: int, actor, adopted_on=None) -> DataPolicy:
         institution_id=institution_id, status=DataPolicy.Status.ADOPTED
     ):
         previous.status = DataPolicy.Status.SUPERSEDED
-        _save_with_history(previous, actor=actor, reason=_("Superseded by version %(version)s")
-                           % {"version": policy.version}, update_fields=["status"])
+        _save_with_history(previous, actor=actor, reason=f"superseded:{policy.version}",
+                           update_fields=["status"])
     policy.status = DataPolicy.Status.ADOPTED
     policy.adopted_on = adopted_on or timezone.localdate()
-    _save_with_history(policy, actor=actor, reason=_("Adopted"), update_fields=["status", "adopted_on"])
+    _save_with_history(policy, actor=actor, reason="adopted", update_fields=["status", "adopted_on"])
     return policy
 
 

@@ -25,6 +25,18 @@ def funder_ids_for(user):
     return RoleAssignment.objects.funder_ids(user, Role.FUNDER_OFFICER)
 
 
+def can_use_own_work_areas(user, roles) -> bool:
+    """Whether the navigation offers "My data" and "DMPs" to `user` holding the role codes `roles`: to people at
+    an institution (any of them may lead or join a project) and to those with no role yet, not to a funder
+    officer only, who reads dashboards."""
+    return user.is_authenticated and (user.is_superuser or not roles or not roles.isdisjoint(INSTITUTION_ROLES))
+
+
+def can_use_curation_areas(user, roles) -> bool:
+    """Whether the navigation offers "Curation" and "Deposits": to librarians (and operators)."""
+    return user.is_authenticated and (user.is_superuser or Role.LIBRARIAN in roles)
+
+
 def can_use_admin_site(user) -> bool:
     return user.is_active and user.is_staff
 

@@ -52,6 +52,16 @@ def notification_subject(text: str) -> str:
     return Truncator(" ".join(ILLEGAL_TEXT_RE.sub(" ", text).split())).chars(limit)
 
 
+def notification_body(*, what: str, next_step: str, comment: str = "", commenter=None) -> str:
+    """A notification's text: what happened (who did it, to which project or record), the comment if there is
+    one, and what the recipient should do next. Call it in the recipient's language."""
+    parts = [what]
+    if comment.strip():
+        parts.append(_("Comment from %(name)s:") % {"name": commenter} + "\n" + comment.strip())
+    parts.append(_("What to do next: %(step)s") % {"step": next_step})
+    return "\n\n".join(parts)
+
+
 def notification_send(*, user: User, subject: str, body: str, link: str = "") -> Notification:
     """Record a notification and e-mail it once the surrounding transaction commits. The subject is made one
     line (an e-mail header cannot hold a line break) and shortened with an ellipsis to what the column holds, so

@@ -1,7 +1,8 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .models import Notification
 
@@ -12,6 +13,9 @@ def notification_email(notification_id: int) -> None:
     note = Notification.objects.select_related("user").filter(pk=notification_id, emailed_at=None).first()
     if note is None:
         return
-    link = f"{settings.PORTAL_BASE_URL.rstrip('/')}{note.link}" if note.link else ""
-    send_mail(note.subject, f"{note.body}\n\n{link}".strip(), None, [note.user.email])
+    body = note.body
+    if note.link:
+        with translation.override(note.user.preferred_language):
+            body += "\n\n" + _("Open: %(url)s") % {"url": f"{settings.PORTAL_BASE_URL.rstrip('/')}{note.link}"}
+    send_mail(note.subject, body, None, [note.user.email])
     Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())

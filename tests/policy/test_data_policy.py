@@ -1,4 +1,6 @@
 import datetime
+import importlib
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,7 +47,48 @@ def test_adopting_a_new_version_supersedes_the_adopted_one_and_keeps_history(ins
     assert first.adopted_on == datetime.date(2021, 4, 1)  # a superseded policy keeps its adoption date
     assert DataPolicy.objects.adopted().filter(institution=institution).get() == second
     reasons = list(first.history.order_by("history_date").values_list("history_change_reason", "history_user"))
-    assert reasons == [("Draft created", admin.pk), ("Adopted", admin.pk), ("Superseded by version 2.0", admin.pk)]
+    assert reasons == [("created", admin.pk), ("adopted", admin.pk), ("superseded:2.0", admin.pk)]
+
+
+def history_reasons(client, user, policy, language):
+    client.force_login(user)
+    page = client.get(reverse("policy:data-policy-detail", args=[policy.pk]), headers={"accept-language": language})
+    table = page.content.decode().split("</h2>")[-1]
+    return [re.findall(r"<td>(.*?)</td>", f"<td>{row}")[2] for row in re.findall(r"<tr><td>(.*?)</tr>", table)]
+
+
+def test_the_history_reads_in_the_readers_language_whoever_wrote_it(client, institution, admin):
+    """An English-speaking admin's changes read in Japanese to a Japanese reader, and the other way round."""
+    admin.preferred_language = "en"
+    admin.save()
+    first = data_policy_create(institution=institution, actor=admin, data=DATA)
+    data_policy_adopt(policy_id=first.pk, actor=admin)
+    second = data_policy_create(institution=institution, actor=admin, data={**DATA, "version": "2.0"})
+    data_policy_adopt(policy_id=second.pk, actor=admin)
+    reader = user_with_role(Role.INSTITUTION_ADMIN, institution=institution, preferred_language="ja")
+    with translation.override("ja"):
+        ja = history_reasons(client, reader, first, "ja")
+    assert set(ja) == {"案を作成", "策定済み", "版2.0により改定"}
+    assert set(history_reasons(client, admin, first, "en")) == {"Draft created", "Adopted",
+                                                                 "Superseded by version 2.0"}
+
+
+def test_the_migration_turns_reasons_written_in_either_language_into_codes(institution, admin):
+    from django.apps import apps
+    migration = importlib.import_module("policy.migrations.0004_history_reason_codes")
+    policy = data_policy_create(institution=institution, actor=admin, data=DATA)
+    data_policy_update(policy_id=policy.pk, actor=admin, data={"version": "1.1"})
+    data_policy_adopt(policy_id=policy.pk, actor=admin)
+    entries = list(policy.history.order_by("history_date", "history_id"))
+    for entry, written in zip(entries, ["Draft created", "案を編集", "版3.0により改定"], strict=True):
+        type(entry).objects.filter(pk=entry.pk).update(history_change_reason=written)
+
+    migration.to_codes(apps, None)
+    assert [e.history_change_reason for e in policy.history.order_by("history_date", "history_id")] == [
+        "created", "edited", "superseded:3.0"]
+    migration.to_texts(apps, None)
+    assert [e.history_change_reason for e in policy.history.order_by("history_date", "history_id")] == [
+        "Draft created", "Draft edited", "Superseded by version 3.0"]
 
 
 def test_only_the_institutions_own_admins_may_write_or_adopt(institution, admin):
