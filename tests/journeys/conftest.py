@@ -173,7 +173,7 @@ class Journey:
 
     def check_accessibility(self):
         """axe-core on the page on screen, at 1 280 px and at 375 px, once per path."""
-        page, path = self.page, self.page.url.removeprefix(self.live_server.url)
+        page, path = self.page, self.page.url.removeprefix(self.live_server.url).split("#")[0]
         if path in self.checked:
             return
         self.checked.add(path)

@@ -37,7 +37,7 @@ def _check_nav_stays_on_screen(page, width, sections):
 def test_long_forms_keep_their_section_navigation_on_screen(browser, live_server, width):
     template_load_shipped()
     institution = InstitutionFactory()
-    researcher = user_with_role(Role.RESEARCHER, institution)
+    researcher = user_with_role(Role.RESEARCHER, institution=institution)
     record = make_record(project=ProjectFactory(institution=institution, pi=researcher))
     dmp = make_dmp(pi=researcher, institution=institution)
     page = sign_in(browser, live_server, researcher, "en")
@@ -63,12 +63,12 @@ def test_long_forms_keep_their_section_navigation_on_screen(browser, live_server
 def test_list_tables_become_cards_on_a_phone(browser, live_server):
     template_load_shipped()
     institution = InstitutionFactory()
-    librarian = user_with_role(Role.LIBRARIAN, institution)
-    reviewer = user_with_role(Role.REVIEWER, institution)
-    for n in range(3):
-        make_record(project=ProjectFactory(institution=institution), status="submitted",
+    librarian = user_with_role(Role.LIBRARIAN, institution=institution)
+    reviewer = user_with_role(Role.REVIEWER, institution=institution)
+    for n, status in enumerate(["submitted", "submitted", "published"]):
+        make_record(project=ProjectFactory(institution=institution), status=status,
                     title_en=f"A rather long title of the observations of the Naruto whirlpools, part {n}")
-    researcher = user_with_role(Role.RESEARCHER, institution)
+    researcher = user_with_role(Role.RESEARCHER, institution=institution)
     dmp_transition(dmp_id=complete(make_dmp(pi=researcher, institution=institution)).pk, action="submit",
                    actor=researcher)
     pages = ((librarian, "/data/curation/", "Title"), (reviewer, "/dmps/review/", "Japan Grant Number"),
