@@ -76,7 +76,7 @@ class Table:
     page: object = None  # a Paginator page when the table is paginated
 
     def body(self) -> list[list[dict]]:
-        """Rows of cells for the template: display text, drill-down URL, numeric or not."""
+        """Rows of cells for the template: display text, drill-down URL, numeric or not, the column's label."""
         return [self._cells(row, i) for i, row in enumerate(self.rows)]
 
     def foot(self) -> list[dict] | None:
@@ -84,7 +84,8 @@ class Table:
 
     def _cells(self, row, index):
         return [
-            {"text": display(row.get(c.key), c.kind), "url": self.links.get((index, c.key), ""), "numeric": c.numeric}
+            {"text": display(row.get(c.key), c.kind), "url": self.links.get((index, c.key), ""), "numeric": c.numeric,
+             "label": c.label}
             for c in self.columns
         ]
 

@@ -6,7 +6,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import INSTITUTION_ROLES, Department, Role, User
+from .models import INSTITUTION_ROLES, Department, Role, SavedFilter, User
 from .validators import normalize_orcid
 
 
@@ -83,3 +83,12 @@ class RoleAssignmentForm(forms.Form):
 
     def clean_role(self):
         return Role(self.cleaned_data["role"])
+
+
+class SavedFilterForm(forms.ModelForm):
+    """The name to save a queue's current filter under (the queue and the filter come from the page)."""
+
+    class Meta:
+        model = SavedFilter
+        fields = ["queue", "name", "query"]
+        widgets = {"queue": forms.HiddenInput, "query": forms.HiddenInput}

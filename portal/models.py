@@ -294,3 +294,26 @@ class Notification(models.Model):
 
     def get_absolute_url(self):
         return self.link or reverse("portal:home")
+
+
+class SavedFilter(models.Model):
+    """A filter of a work queue, saved by a user under a name to pick again later."""
+
+    class Queue(models.TextChoices):
+        DMP_REVIEW = "dmp-review", _("DMP review queue")
+        CURATION = "curation", _("Curation queue")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_filters", verbose_name=_("user"))
+    queue = models.CharField(_("queue"), max_length=20, choices=Queue.choices)
+    name = LineField(_("name"), max_length=100)
+    query = LineField(_("filter"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "queue", "name"], name="saved_filter_unique_name")]
+
+    def __str__(self):
+        return self.name

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .models import Institution, Notification, Role, RoleAssignment, User
+from .models import Institution, Notification, Role, RoleAssignment, SavedFilter, User
 from .permissions import can_manage_roles
 from .tasks import notification_email as notification_email_task
 from .validators import ILLEGAL_TEXT_RE
@@ -105,3 +105,17 @@ def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
     if pk is not None:
         unread = unread.filter(pk=pk)
     return unread.update(read_at=timezone.now())
+
+
+def saved_filter_store(*, user: User, queue: str, name: str, query: str) -> SavedFilter:
+    """Save the queue's filter `query` under `name` for `user` (a filter of the same name is replaced)."""
+    saved, _created = SavedFilter.objects.update_or_create(user=user, queue=queue, name=name,
+                                                           defaults={"query": query})
+    return saved
+
+
+def saved_filter_delete(*, user: User, pk: int) -> str:
+    """Delete one of `user`'s saved filters; returns its queue. Another user's filter is not found (404)."""
+    saved = SavedFilter.objects.filter(user=user).get(pk=pk)
+    saved.delete()
+    return saved.queue

@@ -14,6 +14,8 @@ portal_patterns = [
     path("notifications/", views.notification_list_view, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
+    path("saved-filters/", views.saved_filter_create, name="saved-filter-create"),
+    path("saved-filters/<int:pk>/delete/", views.saved_filter_remove, name="saved-filter-delete"),
 ]
 
 urlpatterns = [

@@ -6,21 +6,24 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from . import inbox
-from .forms import ProfileForm, RoleAssignmentForm
+from .forms import ProfileForm, RoleAssignmentForm, SavedFilterForm
 from .identity.selectors import identities_for, verified_orcid
-from .models import Institution, Role, RoleAssignment
+from .models import Institution, Role, RoleAssignment, SavedFilter
 from .permissions import can_manage_roles
 from .selectors import institution_role_assignments, notification_list, user_roles
 from .services import (
     notifications_mark_read,
     role_assignment_create,
     role_assignment_delete,
+    saved_filter_delete,
+    saved_filter_store,
     user_set_language,
     user_update_profile,
 )
@@ -122,3 +125,35 @@ def institution_roles(request, pk: int):
         "institution": institution, "form": form,
         "assignments": institution_role_assignments(institution=institution),
     })
+
+
+# The page of each queue whose filters can be saved.
+QUEUE_URLS = {SavedFilter.Queue.DMP_REVIEW: "dmp:dmp-review-queue",
+              SavedFilter.Queue.CURATION: "metadata:curation-queue"}
+
+
+@login_required
+@require_POST
+def saved_filter_create(request):
+    """Save the queue's current filter under a name; back to the queue, showing that filter."""
+    form = SavedFilterForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
+        queue = request.POST.get("queue")
+        return redirect(QUEUE_URLS.get(queue, "portal:home"))
+    saved = saved_filter_store(user=request.user, **form.cleaned_data)
+    messages.success(request, _("The filter was saved as “%(name)s”.") % {"name": saved.name})
+    return redirect(f"{reverse(QUEUE_URLS[saved.queue])}?{saved.query}")
+
+
+@login_required
+@require_POST
+def saved_filter_remove(request, pk):
+    try:
+        queue = saved_filter_delete(user=request.user, pk=pk)
+    except SavedFilter.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("The saved filter was deleted."))
+    return redirect(QUEUE_URLS[queue])

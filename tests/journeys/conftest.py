@@ -1,7 +1,8 @@
 """Helpers for the role journeys: sign in as a user in a language, read the inbox counts from the home page,
 `act` (click an action and its confirmation step, if there is one), and `Journey.look`, which collects each
-page's visible text, compares it with the same page in English (for the language-leak check) and, when
-JOURNEY_SCREENSHOTS names a folder, writes the page's screenshot there (`make screenshots`)."""
+page's visible text, compares it with the same page in English (for the language-leak check), runs axe-core
+on each distinct page at 1 280 and 375 px (acceptance 2) and, when JOURNEY_SCREENSHOTS names a folder, writes
+the page's screenshot there (`make screenshots`)."""
 
 import os
 import re
@@ -12,10 +13,12 @@ from django.utils import translation
 
 from metadata.vocabularies import License
 from portal.models import User
+from tests.axe import axe_violations
 from tests.conftest import IN_CI, _unavailable, chromium
 from tests.factories import COMPLETE_PEOPLE, COMPLETE_RECORD, PASSWORD
 
 VIEWPORT = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 900}
 SCREENSHOTS = os.environ.get("JOURNEY_SCREENSHOTS", "")
 # The licences' names, which the vocabulary leaves untranslated (proper nouns).
 LICENCE_NAMES = [str(label) for _value, label in License.choices if isinstance(label, str)]
@@ -36,7 +39,8 @@ def t(language: str, message: str, context: str = "") -> str:
 def sign_in(browser, live_server, user, language: str):
     """A new browser context (1 280 px) with `user` signed in; their preferred language is `language`."""
     User.objects.filter(pk=user.pk).update(preferred_language=language)
-    context = browser.new_context(viewport=VIEWPORT, locale=language)
+    context = browser.new_context(viewport=VIEWPORT, locale=language,
+                                  bypass_csp=True)  # to inject axe; the pages' own CSP is tested elsewhere
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", user.email)
@@ -112,6 +116,8 @@ class Journey:
         self.english: list[str] = []  # the visible text of their English twins
         self.contexts = []
         self.server_errors: list[str] = []  # every answer >= 500 on the way (none is expected)
+        self.checked: set[str] = set()  # the paths axe has checked
+        self.violations: list[str] = []  # what axe found on them
 
     def close(self):
         for context in self.contexts:
@@ -146,6 +152,7 @@ class Journey:
         text in English (`twin=False` for the answer to a POST, which has no twin). With JOURNEY_SCREENSHOTS
         set, `shot` names a screenshot `<role>-<shot>-<language>.png` of the page."""
         page = self.page
+        self.check_accessibility()
         if SCREENSHOTS and shot:
             folder = Path(SCREENSHOTS)
             folder.mkdir(parents=True, exist_ok=True)
@@ -163,6 +170,17 @@ class Journey:
         finally:
             english.close()
             User.objects.filter(pk=self.user.pk).update(preferred_language="ja")
+
+    def check_accessibility(self):
+        """axe-core on the page on screen, at 1 280 px and at 375 px, once per path."""
+        page, path = self.page, self.page.url.removeprefix(self.live_server.url).split("#")[0]
+        if path in self.checked:
+            return
+        self.checked.add(path)
+        for viewport in (VIEWPORT, PHONE):
+            page.set_viewport_size(viewport)
+            self.violations += [f"{self.language} {viewport['width']}px {path}: {v}" for v in axe_violations(page)]
+        page.set_viewport_size(VIEWPORT)
 
     def assert_no_english_on_japanese_pages(self):
         """No word of the English interface (the English twins of the pages seen, less the test's data and
