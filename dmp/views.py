@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.transitions import InvalidTransition
+
 from .filters import DMPFilter
 from .forms import CommentForm, MemberFormSet, ProjectForm, SectionForm, TransitionForm, members_from
 from .models import DMPStatus, DMPVersion, ReviewComment
@@ -35,7 +37,6 @@ from .selectors import (
     version_diff,
 )
 from .services import (
-    InvalidTransition,
     dmp_save_answers,
     dmp_start,
     dmp_transition,

@@ -4,14 +4,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portal.identity.selectors import verified_orcid
 from portal.models import Role, User
-from portal.services import notification_send
+from portal.transitions import Change, InvalidTransition, Workflow, transition
 from portal.validators import normalize_ror
 
 from .models import CurationEvent, ManagedData, RecordPerson
@@ -62,18 +62,6 @@ def managed_data_edit_refusal(record: ManagedData) -> str:
         return str(WRITE_REFUSAL)
     return _("Only drafts and returned records can be edited; this one is %(state)s.") % {
         "state": record.get_status_display()}
-
-
-class InvalidTransition(Exception):
-    """An action that the record's current state does not allow."""
-
-    def __init__(self, record: ManagedData, action: str):
-        self.record, self.action = record, action
-        super().__init__(
-            _("This record is %(state)s, so you cannot %(action)s it now.") % {
-                "state": record.get_status_display(), "action": ACTION_LABELS.get(action, action)}
-            if action in ACTION_LABELS else _("Unknown action “%(action)s”.") % {"action": action}
-        )
 
 
 def _normalise(data: dict) -> dict:
@@ -299,74 +287,85 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     return new
 
 
-def managed_data_transition(*, record_id: int, action: str, actor, message: str = "") -> ManagedData:
-    """Apply one curation action under a row lock: check the state table, the actor's right and, for
-    submit and publish, completeness; record the event; notify the people once committed."""
-    with transaction.atomic():
-        record = ManagedData.objects.select_for_update(of=("self",)).select_related("project").get(pk=record_id)
-        to_status = ManagedData.TRANSITIONS.get((record.status, action))
-        if to_status is None:
-            raise InvalidTransition(record, action)
-        duty_conflict = has_duty_conflict(actor, record, action)
-        if not ACTION_PERMISSIONS[action](actor, record):
-            if duty_conflict and can_curate_managed_data(actor, record):
-                raise PermissionDenied(str(DUTY_REFUSALS[action]))
-            if action == "submit":
-                raise PermissionDenied(str(WRITE_REFUSAL))
-            raise PermissionDenied(_("You may not %(action)s this record.") % {"action": ACTION_LABELS[action]})
-        if action in ("submit", "publish"):
-            errors = record.completeness_errors()
-            if errors:
-                raise ValidationError(errors)
-        if action in ("return", "withdraw") and not message.strip():
-            raise ValidationError({"message": [_("Say why, so that the researcher knows what to do.")]})
-        now = timezone.now()
-        from_status, record.status, record.updated_at = record.status, to_status, now
-        fields = ["status", "updated_at"]
-        if to_status in (Status.PUBLISHED, Status.WITHDRAWN):
-            record.datestamp = now
-            fields.append("datestamp")
-        if to_status == Status.PUBLISHED:
-            record.published_at = now
-            fields.append("published_at")
-        if to_status == Status.WITHDRAWN:
-            record.withdrawn_reason = message
-            fields.append("withdrawn_reason")
-        record._history_user = actor
-        record.save(update_fields=fields)
-        CurationEvent.objects.create(record=record, actor=actor, action=action, from_status=from_status,
-                                     to_status=to_status, message=message, at=now, duty_override=duty_conflict)
-        _notify(record, actor, action, message)
-    return record
-
-
-def _notify(record: ManagedData, actor, action: str, message: str) -> None:
-    """Tell the record's creator (and the curators' side on submit) in their own language."""
+def _refusal(actor, record: ManagedData, action: str) -> str | None:
+    if ACTION_PERMISSIONS[action](actor, record):
+        return None
+    if has_duty_conflict(actor, record, action) and can_curate_managed_data(actor, record):
+        return str(DUTY_REFUSALS[action])
     if action == "submit":
-        recipients = User.objects.filter(role_assignments__role=Role.LIBRARIAN,
-                                         role_assignments__institution=record.institution_id)
-    else:
-        recipients = [record.created_by]
-    for user in recipients:
-        if user == actor:
-            continue
-        with translation.override(user.preferred_language):
-            subject = _("Managed data “%(title)s”: %(action)s") % {"title": record.title,
-                                                                   "action": ACTION_LABELS[action]}
-            body = _("The record is now: %(state)s.") % {"state": record.get_status_display()}
-            if message:
-                body += "\n\n" + message
-        notification_send(user=user, subject=subject, body=body, link=record.get_absolute_url())
+        return str(WRITE_REFUSAL)
+    return _("You may not %(action)s this record.") % {"action": ACTION_LABELS[action]}
+
+
+def _record(record: ManagedData, change: Change) -> None:
+    CurationEvent.objects.create(record=record, actor=change.actor, action=change.action,
+                                 from_status=change.from_state, to_status=change.to_state, message=change.message,
+                                 at=change.at, duty_override=change.duty_override)
+
+
+def _recipients(record: ManagedData, action: str):
+    """The record's creator (and the curators' side on submit)."""
+    if action == "submit":
+        return User.objects.filter(role_assignments__role=Role.LIBRARIAN,
+                                   role_assignments__institution=record.institution_id)
+    return [record.created_by]
+
+
+def _notice(record: ManagedData, action: str) -> tuple[str, str]:
+    return (_("Managed data “%(title)s”: %(action)s") % {"title": record.title, "action": ACTION_LABELS[action]},
+            _("The record is now: %(state)s.") % {"state": record.get_status_display()})
+
+
+CURATION = Workflow(
+    model=ManagedData, related=("project",), labels=ACTION_LABELS, refusal=_refusal, duty_conflict=has_duty_conflict,
+    invalid=gettext_lazy("This record is %(state)s, so you cannot %(action)s it now."),
+    needs_message=dict.fromkeys(("return", "withdraw"),
+                                gettext_lazy("Say why, so that the researcher knows what to do.")),
+    record=_record, recipients=_recipients, notice=_notice,
+)
+
+
+def _apply_curation(record: ManagedData, change: Change) -> list[str]:
+    """Completeness on submit and publish; the datestamp, publication date and withdrawal reason."""
+    if change.action in ("submit", "publish"):
+        errors = record.completeness_errors()
+        if errors:
+            raise ValidationError(errors)
+    fields = []
+    if change.to_state in (Status.PUBLISHED, Status.WITHDRAWN):
+        record.datestamp = change.at
+        fields.append("datestamp")
+    if change.to_state == Status.PUBLISHED:
+        record.published_at = change.at
+        fields.append("published_at")
+    if change.to_state == Status.WITHDRAWN:
+        record.withdrawn_reason = change.message
+        fields.append("withdrawn_reason")
+    return fields
+
+
+@transaction.atomic(durable=True)
+def managed_data_transition(*, record_id: int, action: str, actor, message: str = "") -> ManagedData:
+    """Apply one curation action (see `portal.transitions.transition`): completeness for submit and
+    publish, the curation event, the notification."""
+    return transition(CURATION, pk=record_id, action=action, actor=actor, message=message, apply=_apply_curation)
 
 
 def managed_data_lift_embargoes(*, today=None) -> int:
     """Daily: records whose embargo ended become downloadable for everyone; bump their datestamp so that
-    harvesters collect them again. Idempotent."""
+    harvesters collect them again, and record the lift in their history and curation events. Idempotent."""
     now = timezone.now()
-    due = list(ManagedData.objects.embargo_due(today).values_list("pk", flat=True))
-    lifted = ManagedData.objects.filter(pk__in=due).update(embargo_lifted_at=now, datestamp=now, updated_at=now)
-    harvest_refresh(due)  # the data link is now everyone's: the public view changed
-    return lifted
+    with transaction.atomic(durable=True):
+        records = list(ManagedData.objects.embargo_due(today).select_for_update(of=("self",)))
+        for record in records:
+            record.embargo_lifted_at = record.datestamp = record.updated_at = now
+        bulk_update_with_history(records, ManagedData, ["embargo_lifted_at", "datestamp", "updated_at"],
+                                 batch_size=1000)
+        CurationEvent.objects.bulk_create(
+            CurationEvent(record=record, action=CurationEvent.LIFT_EMBARGO, from_status=record.status,
+                          to_status=record.status, at=now) for record in records)
+        harvest_refresh([record.pk for record in records])  # the data link is now everyone's: the public view changed
+    return len(records)
 
 
 @dataclass(frozen=True)
