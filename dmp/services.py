@@ -198,17 +198,13 @@ def _recipients(dmp: DMP, action: str):
                                                  project_memberships__can_edit=True)]
 
 
-def _notice(dmp: DMP, action: str) -> tuple[str, str]:
-    return (_("DMP “%(title)s” was %(action)s") % {"title": dmp.display_title, "action": ACTION_LABELS[action]},
-            _("The DMP is now: %(state)s.") % {"state": dmp.get_status_display()})
-
-
 REVIEW = Workflow(
     model=DMP, related=("project",), labels=ACTION_LABELS, refusal=_refusal, duty_conflict=has_duty_conflict,
     invalid=gettext_lazy("This DMP is now “%(state)s”; it cannot be %(action)s."),
     needs_message={"request_changes": gettext_lazy("Say what should change, so that the researcher knows what to "
                                                    "do.")},
-    record=_record, recipients=_recipients, notice=_notice,
+    record=_record, recipients=_recipients,
+    notice=(gettext_lazy("DMP “%(title)s” was %(action)s"), gettext_lazy("The DMP is now: %(state)s.")),
 )
 
 

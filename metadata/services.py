@@ -311,17 +311,13 @@ def _recipients(record: ManagedData, action: str):
     return [record.created_by]
 
 
-def _notice(record: ManagedData, action: str) -> tuple[str, str]:
-    return (_("Managed data “%(title)s”: %(action)s") % {"title": record.title, "action": ACTION_LABELS[action]},
-            _("The record is now: %(state)s.") % {"state": record.get_status_display()})
-
-
 CURATION = Workflow(
     model=ManagedData, related=("project",), labels=ACTION_LABELS, refusal=_refusal, duty_conflict=has_duty_conflict,
     invalid=gettext_lazy("This record is %(state)s, so you cannot %(action)s it now."),
     needs_message=dict.fromkeys(("return", "withdraw"),
                                 gettext_lazy("Say why, so that the researcher knows what to do.")),
-    record=_record, recipients=_recipients, notice=_notice,
+    record=_record, recipients=_recipients,
+    notice=(gettext_lazy("Managed data “%(title)s”: %(action)s"), gettext_lazy("The record is now: %(state)s.")),
 )
 
 

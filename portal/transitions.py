@@ -36,8 +36,9 @@ class Workflow:
     allow an action (with %(state)s and %(action)s). `refusal(actor, obj, action)` is why the actor may not
     (None when they may); `duty_conflict(actor, obj, action)` says that they may only as an operator overriding
     the separation of duties, which the record then shows. `needs_message` maps an action to the error shown
-    when it comes without a message. `record(obj, change)` writes the event; `recipients(obj, action)` and
-    `notice(obj, action) -> (subject, body)` make the notifications (a user is not told of their own step)."""
+    when it comes without a message. `record(obj, change)` writes the event; `recipients(obj, action)` are
+    told (but not of their own step), with `notice`: a subject and a body, each with %(title)s, %(action)s and
+    %(state)s."""
 
     model: type[models.Model]
     invalid: Promise
@@ -49,7 +50,10 @@ class Workflow:
     needs_message: Mapping[str, Promise] = field(default_factory=dict)
     record: Callable[..., None] | None = None
     recipients: Callable[..., Iterable] | None = None
-    notice: Callable[..., tuple[str, str]] | None = None
+    notice: tuple[Promise, Promise] | None = None
+
+    def state_display(self, obj: models.Model) -> str:
+        return getattr(obj, f"get_{self.state_field}_display")()
 
 
 class InvalidTransition(Exception):
@@ -58,7 +62,7 @@ class InvalidTransition(Exception):
     def __init__(self, workflow: Workflow, obj: models.Model, action: str):
         self.obj, self.action = obj, action
         if action in workflow.labels or not workflow.labels:
-            message = workflow.invalid % {"state": getattr(obj, f"get_{workflow.state_field}_display")(),
+            message = workflow.invalid % {"state": workflow.state_display(obj),
                                           "action": workflow.labels.get(action, action)}
         else:
             message = _("Unknown action “%(action)s”.") % {"action": action}
@@ -102,7 +106,9 @@ def _notify(workflow: Workflow, obj: models.Model, change: Change) -> None:
         if user == change.actor:
             continue
         with translation.override(user.preferred_language):
-            subject, body = workflow.notice(obj, change.action)
+            values = {"title": str(obj), "action": workflow.labels[change.action],
+                      "state": workflow.state_display(obj)}
+            subject, body = (text % values for text in workflow.notice)
             if change.message:
                 body += "\n\n" + change.message
         notification_send(user=user, subject=subject, body=body, link=obj.get_absolute_url())
