@@ -103,7 +103,7 @@ def project_copies_sync(*, project: Project) -> None:
         effective_field=project.research_field)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def project_update(*, dmp_id: int, actor: User, data: dict, members: list[dict]) -> Project:
     """Change the project block of a DMP being written: names, program, field, period, contributors. The
     PI and the institution stay."""
@@ -148,7 +148,7 @@ def dmp_start(*, actor: User, project_data: dict, members: list[dict], template:
     return dmp_create(actor=actor, project=project, template=template)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def dmp_save_answers(*, dmp_id: int, actor: User, answers: dict) -> DMP:
     """Save some answers (one section's, say) and keep every other answer as it was. All format errors
     are raised together, keyed by question, and nothing is saved then."""
@@ -254,7 +254,7 @@ def dmp_request_changes(*, dmp_id: int, actor: User, message: str) -> DMP:
 
 # Review comments --------------------------------------------------------------------------------------------
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def review_comment_add(*, version_id: int, question_key: str, actor: User, body: str) -> ReviewComment:
     version = DMPVersion.objects.select_related("dmp__project").get(pk=version_id)
     if not can_comment_dmp(actor, version.dmp):
@@ -267,7 +267,7 @@ def review_comment_add(*, version_id: int, question_key: str, actor: User, body:
     return ReviewComment.objects.create(version=version, question_key=question_key, author=actor, body=body.strip())
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def review_comment_resolve(*, comment_id: int, actor: User) -> ReviewComment:
     comment = ReviewComment.objects.select_for_update(of=("self",)).select_related("version__dmp__project").get(
         pk=comment_id)
@@ -360,7 +360,7 @@ def template_publish(*, template: DMPTemplate) -> DMPTemplate:
     return template
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def template_new_version(*, template: DMPTemplate) -> DMPTemplate:
     """A draft copy of `template` as the next version; the published one stays as it is."""
     data = template_export(template=template)

@@ -259,7 +259,7 @@ def managed_data_update(*, record_id: int, actor, data: dict, people: list[dict]
     return record
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     """Start the next version of a published record: a draft with the same metadata, people and sharing,
     linked to the first version, which its people then edit (and give new files) and submit as usual. If a

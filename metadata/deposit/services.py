@@ -17,7 +17,7 @@ from .worker import JOBS, copy_make_primary
 State = DepositJob.State
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def deposit_jobs_queue(*, record_ids: list[int], repository_id: int, actor) -> tuple[list, list]:
     """Queue a deposit of each record into the repository. Returns (new jobs, existing jobs): a record with
     an unfinished or failed job for this repository keeps it (retry it if it failed), and so does a record
@@ -78,7 +78,7 @@ def deposit_job_retry(*, job_id: int, actor) -> DepositJob:
     return job
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def deposit_copy_make_primary(*, copy_id: int, actor) -> DepositCopy:
     """A curator chooses which copy the record points to: its repository, URL and DOI become the copy's."""
     copy = DepositCopy.objects.select_related("record").get(pk=copy_id)
