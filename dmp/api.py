@@ -6,6 +6,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from portal.transitions import InvalidTransition
+
 from .filters import DMPFilter
 from .models import DMPVersion, ReviewComment
 from .selectors import dmp_list
@@ -16,7 +18,7 @@ from .serializers import (
     DMPTransitionSerializer,
     ReviewCommentSerializer,
 )
-from .services import InvalidTransition, dmp_save_answers, dmp_transition, review_comment_add
+from .services import dmp_save_answers, dmp_transition, review_comment_add
 
 
 class DMPViewSet(viewsets.ReadOnlyModelViewSet):

@@ -13,6 +13,7 @@ from policy.models import FundingProgram
 from portal.models import Funder, Role, User
 from portal.permissions import has_role
 from portal.services import notification_body, notification_send
+from portal.transitions import Change, Workflow, transition
 
 from .models import (
     DMP,
@@ -82,19 +83,6 @@ PROJECT_FIELDS = ["grant_number", "name_ja", "name_en", "program", "research_fie
                   "institution", "department"]
 
 
-class InvalidTransition(Exception):
-    """An action the DMP's current state does not allow (or an unknown action)."""
-
-    def __init__(self, dmp: DMP, action: str):
-        self.dmp, self.action = dmp, action
-        if action in ACTION_LABELS:
-            message = _("This DMP is now “%(state)s”; it cannot be %(action)s.") % {
-                "state": dmp.get_status_display(), "action": ACTION_LABELS[action]}
-        else:
-            message = _("Unknown action “%(action)s”.") % {"action": action}
-        super().__init__(message)
-
-
 # Projects and DMPs ------------------------------------------------------------------------------------------
 
 def _set_members(project: Project, members: list[dict]) -> None:
@@ -135,7 +123,7 @@ def project_copies_sync(*, project: Project) -> None:
         effective_field=project.research_field)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def project_update(*, dmp_id: int, actor: User, data: dict, members: list[dict]) -> Project:
     """Change the project block of a DMP being written: names, program, field, period, contributors. The
     PI and the institution stay."""
@@ -180,7 +168,7 @@ def dmp_start(*, actor: User, project_data: dict, members: list[dict], template:
     return dmp_create(actor=actor, project=project, template=template)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def dmp_save_answers(*, dmp_id: int, actor: User, answers: dict) -> DMP:
     """Save some answers (one section's, say) and keep every other answer as it was. All format errors
     are raised together, keyed by question, and nothing is saved then."""
@@ -207,49 +195,81 @@ def dmp_save_answers(*, dmp_id: int, actor: User, answers: dict) -> DMP:
     return dmp
 
 
+def _refusal(actor: User, dmp: DMP, action: str) -> str | None:
+    if ACTION_PERMISSIONS[action](actor, dmp):
+        return None
+    if has_duty_conflict(actor, dmp, action) and can_review_dmp(actor, dmp):
+        return str(DUTY_REFUSALS[action])
+    return _("You may not do this: the DMP would be %(action)s.") % {"action": ACTION_LABELS[action]}
+
+
+def _record(dmp: DMP, change: Change) -> None:
+    DMPTransition.objects.create(dmp=dmp, actor=change.actor, action=change.action, from_status=change.from_state,
+                                 to_status=change.to_state, message=change.message, at=change.at,
+                                 duty_override=change.duty_override, **change.extra)
+
+
+def _notify(dmp: DMP, change: Change) -> None:
+    """Submissions go to the institution's reviewers (not to those who are party to the plan), decisions to
+    the project's editors; each in their own language, saying who did what, the comment and what to do next."""
+    actor, action = change.actor, change.action
+    if action == "submit" or (action == "withdraw" and dmp.submitted_at):
+        recipients = [user for user in User.objects.filter(role_assignments__role=Role.REVIEWER,
+                                                            role_assignments__institution=dmp.project.institution_id)
+                      if not has_duty_conflict(user, dmp, "approve")]
+    else:
+        recipients = [dmp.project.pi, *User.objects.filter(project_memberships__project=dmp.project,
+                                                           project_memberships__can_edit=True)]
+    subject, what, next_step = NOTICES[action]
+    for user in dict.fromkeys(recipients):
+        if user == actor:
+            continue
+        with translation.override(user.preferred_language):
+            names = {"actor": actor, "title": dmp.display_title, "project": dmp.project}
+            body = notification_body(what=what % names, next_step=str(next_step), comment=change.message,
+                                     commenter=actor)
+            notification_send(user=user, subject=subject % names, body=body, link=dmp.get_absolute_url())
+
+
+REVIEW = Workflow(
+    model=DMP, related=("project",), labels=ACTION_LABELS, refusal=_refusal, duty_conflict=has_duty_conflict,
+    invalid=gettext_lazy("This DMP is now “%(state)s”; it cannot be %(action)s."),
+    needs_message={"request_changes": gettext_lazy("Say what should change, so that the researcher knows what to "
+                                                   "do.")},
+    record=_record, notify=_notify,
+)
+
+
+def _apply_review(dmp: DMP, change: Change) -> list[str]:
+    """On submit, completeness and a frozen version; on approve, the approved version and the round."""
+    version = dmp.versions.order_by("-number").first()
+    fields = []
+    if change.action == "submit":
+        missing = dmp_missing_answers(dmp=dmp)
+        if missing:
+            raise ValidationError({"answers": [_("Required answer missing: %(question)s") % {
+                "question": q.label} for q in missing]})
+        version = DMPVersion.objects.create(
+            dmp=dmp, number=(version.number + 1 if version else 1), template=dmp.template,
+            answers=dmp.answers, project_snapshot=project_snapshot(project=dmp.project),
+            datasets=managed_data_reads().snapshot(project=dmp.project), submitted_by=change.actor,
+            submitted_at=change.at,
+        )
+        dmp.submitted_at = change.at
+        fields.append("submitted_at")
+    change.extra["version"] = version
+    if change.action == "approve":
+        dmp.approved_version = version
+        fields.append("approved_version")
+        change.extra["round_started_at"] = review_round_start(dmp=dmp)
+    return fields
+
+
+@transaction.atomic(durable=True)
 def dmp_transition(*, dmp_id: int, action: str, actor: User, message: str = "") -> DMP:
-    """Apply one review action under a row lock: the state table, the actor's right, completeness on
-    submit (a version is frozen), the record, the notification once committed."""
-    with transaction.atomic():
-        dmp = DMP.objects.select_for_update(of=("self",)).select_related("project").get(pk=dmp_id)
-        to_status = DMP.TRANSITIONS.get((dmp.status, action))
-        if to_status is None:
-            raise InvalidTransition(dmp, action)
-        duty_conflict = has_duty_conflict(actor, dmp, action)
-        if not ACTION_PERMISSIONS[action](actor, dmp):
-            if duty_conflict and can_review_dmp(actor, dmp):
-                raise PermissionDenied(str(DUTY_REFUSALS[action]))
-            raise PermissionDenied(_("You may not do this: the DMP would be %(action)s.") % {
-                "action": ACTION_LABELS[action]})
-        if action == "request_changes" and not message.strip():
-            raise ValidationError({"message": [_("Say what should change, so that the researcher knows what to do.")]})
-        now = timezone.now()
-        version = dmp.versions.order_by("-number").first()
-        fields = ["status", "updated_at"]
-        if action == "submit":
-            missing = dmp_missing_answers(dmp=dmp)
-            if missing:
-                raise ValidationError({"answers": [_("Required answer missing: %(question)s") % {
-                    "question": q.label} for q in missing]})
-            version = DMPVersion.objects.create(
-                dmp=dmp, number=(version.number + 1 if version else 1), template=dmp.template,
-                answers=dmp.answers, project_snapshot=project_snapshot(project=dmp.project),
-                datasets=managed_data_reads().snapshot(project=dmp.project), submitted_by=actor, submitted_at=now,
-            )
-            dmp.submitted_at = now
-            fields.append("submitted_at")
-        round_started_at = None
-        if action == "approve":
-            dmp.approved_version = version
-            fields.append("approved_version")
-            round_started_at = review_round_start(dmp=dmp)
-        from_status, dmp.status, dmp.updated_at = dmp.status, to_status, now
-        dmp.save(update_fields=fields)
-        DMPTransition.objects.create(dmp=dmp, version=version, actor=actor, action=action,
-                                     from_status=from_status, to_status=to_status, message=message, at=now,
-                                     round_started_at=round_started_at, duty_override=duty_conflict)
-        _notify(dmp, actor, action, message)
-    return dmp
+    """Apply one review action (see `portal.transitions.transition`): completeness on submit (a version is
+    frozen), the transition record, the notification."""
+    return transition(REVIEW, pk=dmp_id, action=action, actor=actor, message=message, apply=_apply_review)
 
 
 def dmp_submit(*, dmp_id: int, actor: User) -> DMP:
@@ -264,29 +284,9 @@ def dmp_request_changes(*, dmp_id: int, actor: User, message: str) -> DMP:
     return dmp_transition(dmp_id=dmp_id, action="request_changes", actor=actor, message=message)
 
 
-def _notify(dmp: DMP, actor: User, action: str, message: str) -> None:
-    """Submissions go to the institution's reviewers (not to those who are party to the plan), decisions to
-    the project's editors; each in their own language, saying who did what, the comment and what to do next."""
-    if action == "submit" or (action == "withdraw" and dmp.submitted_at):
-        recipients = [user for user in User.objects.filter(role_assignments__role=Role.REVIEWER,
-                                                            role_assignments__institution=dmp.project.institution_id)
-                      if not has_duty_conflict(user, dmp, "approve")]
-    else:
-        recipients = [dmp.project.pi, *User.objects.filter(project_memberships__project=dmp.project,
-                                                           project_memberships__can_edit=True)]
-    subject, what, next_step = NOTICES[action]
-    for user in dict.fromkeys(recipients):
-        if user == actor:
-            continue
-        with translation.override(user.preferred_language):
-            names = {"actor": actor, "title": dmp.display_title, "project": dmp.project}
-            body = notification_body(what=what % names, next_step=str(next_step), comment=message, commenter=actor)
-            notification_send(user=user, subject=subject % names, body=body, link=dmp.get_absolute_url())
-
-
 # Review comments --------------------------------------------------------------------------------------------
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def review_comment_add(*, version_id: int, question_key: str, actor: User, body: str) -> ReviewComment:
     version = DMPVersion.objects.select_related("dmp__project").get(pk=version_id)
     if not can_comment_dmp(actor, version.dmp):
@@ -299,7 +299,7 @@ def review_comment_add(*, version_id: int, question_key: str, actor: User, body:
     return ReviewComment.objects.create(version=version, question_key=question_key, author=actor, body=body.strip())
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def review_comment_resolve(*, comment_id: int, actor: User) -> ReviewComment:
     comment = ReviewComment.objects.select_for_update(of=("self",)).select_related("version__dmp__project").get(
         pk=comment_id)
@@ -384,6 +384,7 @@ def template_import(*, data: dict, publish: bool = True) -> DMPTemplate:
     return template
 
 
+@transaction.atomic
 def template_publish(*, template: DMPTemplate) -> DMPTemplate:
     if not template.is_published:
         template.status, template.published_at = DMPTemplate.Status.PUBLISHED, timezone.now()
@@ -391,7 +392,7 @@ def template_publish(*, template: DMPTemplate) -> DMPTemplate:
     return template
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def template_new_version(*, template: DMPTemplate) -> DMPTemplate:
     """A draft copy of `template` as the next version; the published one stays as it is."""
     data = template_export(template=template)

@@ -9,6 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.transitions import InvalidTransition
+
 from .filters import DMPFilter
 from .forms import (
     CONFIRM_MESSAGE,
@@ -46,7 +48,6 @@ from .selectors import (
     version_diff,
 )
 from .services import (
-    InvalidTransition,
     dmp_save_answers,
     dmp_start,
     dmp_transition,

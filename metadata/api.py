@@ -6,12 +6,13 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from portal.transitions import InvalidTransition
+
 from .filters import ManagedDataFilter
 from .models import ManagedData, RecordPerson
 from .permissions import can_edit_managed_data
 from .serializers import ManagedDataSerializer, TransitionSerializer
 from .services import (
-    InvalidTransition,
     managed_data_create,
     managed_data_edit_refusal,
     managed_data_new_version,

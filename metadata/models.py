@@ -335,7 +335,8 @@ class RecordPerson(models.Model):
 
 
 class CurationEvent(models.Model):
-    """One transition of a record's curation state: who, when, from, to, and the message."""
+    """One transition of a record's curation state: who, when, from, to, and the message (or the daily
+    job lifting the record's embargo, with no actor and no change of state)."""
 
     record = models.ForeignKey(ManagedData, on_delete=models.CASCADE, related_name="curation_events",
                                verbose_name=_("managed data"))
@@ -351,6 +352,8 @@ class CurationEvent(models.Model):
         help_text=_("An operator took this curation action on a record they are one of the people of."),
     )
 
+    LIFT_EMBARGO = "lift_embargo"  # the action of the daily job
+
     class Meta:
         verbose_name = _("curation event")
         verbose_name_plural = _("curation events")
@@ -358,5 +361,12 @@ class CurationEvent(models.Model):
 
     def __str__(self):
         return f"{self.record_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def summary(self) -> str:
+        """What the event did, for the record's curation list: a change of state, or the embargo lifted."""
+        if self.action == self.LIFT_EMBARGO:
+            return str(_("Embargo lifted"))
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 from .deposit.models import DepositCopy, DepositJob, Repository  # noqa: E402, F401  (registers the deposit models)
 from .oai.models import HarvestRecord  # noqa: E402, F401  (registers the harvest model)

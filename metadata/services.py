@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portal.identity.selectors import verified_orcid
 from portal.models import Role, User
 from portal.services import notification_body, notification_send
+from portal.transitions import Change, InvalidTransition, Workflow, transition
 from portal.validators import normalize_ror
 
 from .files.models import DataFile
@@ -82,18 +83,6 @@ def managed_data_edit_refusal(record: ManagedData) -> str:
         return str(WRITE_REFUSAL)
     return _("Only drafts and returned records can be edited; this one is %(state)s.") % {
         "state": record.get_status_display()}
-
-
-class InvalidTransition(Exception):
-    """An action that the record's current state does not allow."""
-
-    def __init__(self, record: ManagedData, action: str):
-        self.record, self.action = record, action
-        super().__init__(
-            _("This record is %(state)s, so you cannot %(action)s it now.") % {
-                "state": record.get_status_display(), "action": ACTION_LABELS.get(action, action)}
-            if action in ACTION_LABELS else _("Unknown action “%(action)s”.") % {"action": action}
-        )
 
 
 def _normalise(data: dict) -> dict:
@@ -291,7 +280,7 @@ def managed_data_update(*, record_id: int, actor, data: dict, people: list[dict]
     return record
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     """Start the next version of a published record: a draft with the same metadata, people, sharing and files,
     linked to the first version, which its people then edit (and give new files) and submit as usual. If a
@@ -345,52 +334,26 @@ def _versions_released(*, first_id: int) -> None:
     harvest_refresh(versions)
 
 
-def managed_data_transition(*, record_id: int, action: str, actor, message: str = "") -> ManagedData:
-    """Apply one curation action under a row lock: check the state table, the actor's right and, for
-    submit and publish, completeness; record the event; notify the people once committed."""
-    with transaction.atomic():
-        record = ManagedData.objects.select_for_update(of=("self",)).select_related("project").get(pk=record_id)
-        to_status = ManagedData.TRANSITIONS.get((record.status, action))
-        if to_status is None:
-            raise InvalidTransition(record, action)
-        duty_conflict = has_duty_conflict(actor, record, action)
-        if not ACTION_PERMISSIONS[action](actor, record):
-            if duty_conflict and can_curate_managed_data(actor, record):
-                raise PermissionDenied(str(DUTY_REFUSALS[action]))
-            if action == "submit":
-                raise PermissionDenied(str(WRITE_REFUSAL))
-            raise PermissionDenied(_("You may not %(action)s this record.") % {"action": ACTION_LABELS[action]})
-        if action in ("submit", "publish"):
-            errors = record.completeness_errors()
-            if errors:
-                raise ValidationError(errors)
-        if action in ("return", "withdraw") and not message.strip():
-            raise ValidationError({"message": [_("Say why, so that the researcher knows what to do.")]})
-        now = timezone.now()
-        from_status, record.status, record.updated_at = record.status, to_status, now
-        fields = ["status", "updated_at"]
-        if to_status in (Status.PUBLISHED, Status.WITHDRAWN):
-            record.datestamp = now
-            fields.append("datestamp")
-        if to_status == Status.PUBLISHED:
-            record.published_at = now
-            fields.append("published_at")
-        if to_status == Status.WITHDRAWN:
-            record.withdrawn_reason = message
-            fields.append("withdrawn_reason")
-        record._history_user = actor
-        record.save(update_fields=fields)
-        if to_status in (Status.PUBLISHED, Status.WITHDRAWN):
-            _versions_released(first_id=record.first_version_id)
-        CurationEvent.objects.create(record=record, actor=actor, action=action, from_status=from_status,
-                                     to_status=to_status, message=message, at=now, duty_override=duty_conflict)
-        _notify(record, actor, action, message)
-    return record
+def _refusal(actor, record: ManagedData, action: str) -> str | None:
+    if ACTION_PERMISSIONS[action](actor, record):
+        return None
+    if has_duty_conflict(actor, record, action) and can_curate_managed_data(actor, record):
+        return str(DUTY_REFUSALS[action])
+    if action == "submit":
+        return str(WRITE_REFUSAL)
+    return _("You may not %(action)s this record.") % {"action": ACTION_LABELS[action]}
 
 
-def _notify(record: ManagedData, actor, action: str, message: str) -> None:
+def _record(record: ManagedData, change: Change) -> None:
+    CurationEvent.objects.create(record=record, actor=change.actor, action=change.action,
+                                 from_status=change.from_state, to_status=change.to_state, message=change.message,
+                                 at=change.at, duty_override=change.duty_override)
+
+
+def _notify(record: ManagedData, change: Change) -> None:
     """Tell the record's creator (and, on submit, the librarians who are not among its people) in their own
     language who did what, the comment and what to do next; a returned record's link opens its edit form."""
+    actor, action, message = change.actor, change.action, change.message
     if action == "submit":
         recipients = [user for user in User.objects.filter(role_assignments__role=Role.LIBRARIAN,
                                                             role_assignments__institution=record.institution_id)
@@ -408,14 +371,59 @@ def _notify(record: ManagedData, actor, action: str, message: str) -> None:
             notification_send(user=user, subject=subject % names, body=body, link=link)
 
 
+CURATION = Workflow(
+    model=ManagedData, related=("project",), labels=ACTION_LABELS, refusal=_refusal, duty_conflict=has_duty_conflict,
+    invalid=gettext_lazy("This record is %(state)s, so you cannot %(action)s it now."),
+    needs_message=dict.fromkeys(("return", "withdraw"),
+                                gettext_lazy("Say why, so that the researcher knows what to do.")),
+    record=_record, notify=_notify,
+)
+
+
+def _apply_curation(record: ManagedData, change: Change) -> list[str]:
+    """Completeness on submit and publish; the datestamp, publication date and withdrawal reason."""
+    if change.action in ("submit", "publish"):
+        errors = record.completeness_errors()
+        if errors:
+            raise ValidationError(errors)
+    fields = []
+    if change.to_state in (Status.PUBLISHED, Status.WITHDRAWN):
+        record.datestamp = change.at
+        fields.append("datestamp")
+    if change.to_state == Status.PUBLISHED:
+        record.published_at = change.at
+        fields.append("published_at")
+    if change.to_state == Status.WITHDRAWN:
+        record.withdrawn_reason = change.message
+        fields.append("withdrawn_reason")
+    return fields
+
+
+@transaction.atomic(durable=True)
+def managed_data_transition(*, record_id: int, action: str, actor, message: str = "") -> ManagedData:
+    """Apply one curation action (see `portal.transitions.transition`): completeness for submit and
+    publish, the curation event, the notification."""
+    record = transition(CURATION, pk=record_id, action=action, actor=actor, message=message, apply=_apply_curation)
+    if record.status in (Status.PUBLISHED, Status.WITHDRAWN):
+        _versions_released(first_id=record.first_version_id)
+    return record
+
+
 def managed_data_lift_embargoes(*, today=None) -> int:
     """Daily: records whose embargo ended become downloadable for everyone; bump their datestamp so that
-    harvesters collect them again. Idempotent."""
+    harvesters collect them again, and record the lift in their history and curation events. Idempotent."""
     now = timezone.now()
-    due = list(ManagedData.objects.embargo_due(today).values_list("pk", flat=True))
-    lifted = ManagedData.objects.filter(pk__in=due).update(embargo_lifted_at=now, datestamp=now, updated_at=now)
-    harvest_refresh(due)  # the data link is now everyone's: the public view changed
-    return lifted
+    with transaction.atomic(durable=True):
+        records = list(ManagedData.objects.embargo_due(today).select_for_update(of=("self",)))
+        for record in records:
+            record.embargo_lifted_at = record.datestamp = record.updated_at = now
+        bulk_update_with_history(records, ManagedData, ["embargo_lifted_at", "datestamp", "updated_at"],
+                                 batch_size=1000)
+        CurationEvent.objects.bulk_create(
+            CurationEvent(record=record, action=CurationEvent.LIFT_EMBARGO, from_status=record.status,
+                          to_status=record.status, at=now) for record in records)
+        harvest_refresh([record.pk for record in records])  # the data link is now everyone's: the public view changed
+    return len(records)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dmp.models import Project
 from portal.i18n import current_language
+from portal.transitions import InvalidTransition
 
 from .deposit.selectors import deposit_repositories_for
 from .filters import ManagedDataFilter
@@ -35,7 +36,6 @@ from .presentation import access_statement, citation, json_ld, record_elements
 from .selectors import managed_data_changes, managed_data_detail, managed_data_list, managed_data_versions
 from .services import (
     WRITE_REFUSAL,
-    InvalidTransition,
     managed_data_bulk_transition,
     managed_data_create,
     managed_data_edit_refusal,

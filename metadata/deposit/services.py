@@ -7,16 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metadata.models import ManagedData
+from portal.transitions import Change, InvalidTransition, transition
 
 from .models import DepositCopy, DepositJob, Repository
-from .permissions import can_choose_primary_copy, can_deposit_managed_data, can_retry_deposit_job
+from .permissions import can_choose_primary_copy, can_deposit_managed_data
 from .tasks import deposit_job_run as deposit_job_run_task
-from .worker import copy_make_primary
+from .worker import JOBS, copy_make_primary
 
 State = DepositJob.State
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def deposit_jobs_queue(*, record_ids: list[int], repository_id: int, actor) -> tuple[list, list]:
     """Queue a deposit of each record into the repository. Returns (new jobs, existing jobs): a record with
     an unfinished or failed job for this repository keeps it (retry it if it failed), and so does a record
@@ -57,26 +58,27 @@ def deposit_jobs_queue(*, record_ids: list[int], repository_id: int, actor) -> t
     return created, existing
 
 
-@transaction.atomic
+def _requeue(job: DepositJob, change: Change) -> list[str]:
+    """A failed job starts again with a fresh count of attempts; a waiting one keeps its count."""
+    if change.from_state == State.FAILED:
+        job.attempts = 0
+    job.next_retry_at, job.finished_at, job.dispatched_at = None, None, change.at
+    return ["attempts", "next_retry_at", "finished_at", "dispatched_at"]
+
+
+@transaction.atomic(durable=True)
 def deposit_job_retry(*, job_id: int, actor) -> DepositJob:
     """Run a failed job again from where it stopped (with a fresh count of attempts), or a job waiting to
     retry at once."""
-    job = DepositJob.objects.select_for_update(of=("self",)).select_related("record").get(pk=job_id)
-    if not job.can("retry"):
-        raise ValidationError(_("This deposit is %(state)s; only a failed deposit or one waiting to retry can be "
-                                "retried.") % {"state": job.get_state_display()})
-    if not can_retry_deposit_job(actor, job):
-        raise PermissionDenied(_("Only the record's librarians can retry its deposit."))
-    now = timezone.now()
-    attempts = 0 if job.state == State.FAILED else job.attempts
-    job.state, job.attempts, job.next_retry_at, job.finished_at, job.updated_at, job.dispatched_at = (
-        State.QUEUED, attempts, None, None, now, now)
-    job.save(update_fields=["state", "attempts", "next_retry_at", "finished_at", "updated_at", "dispatched_at"])
+    try:
+        job = transition(JOBS, pk=job_id, action="retry", actor=actor, apply=_requeue)
+    except InvalidTransition as error:
+        raise ValidationError(str(error)) from None
     transaction.on_commit(lambda: deposit_job_run_task.delay(job.pk))
     return job
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def deposit_copy_make_primary(*, copy_id: int, actor) -> DepositCopy:
     """A curator chooses which copy the record points to: its repository, URL and DOI become the copy's."""
     copy = DepositCopy.objects.select_related("record").get(pk=copy_id)

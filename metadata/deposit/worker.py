@@ -9,14 +9,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from metadata.models import ManagedData
 from metadata.validators import doi_from
+from portal.transitions import Change, InvalidTransition, Workflow, transition
 
 from . import payload
 from .adapters import adapter_for
 from .http import PermanentError, TransientError, unreadable
 from .models import DepositCopy, DepositJob
+from .permissions import can_retry_deposit_job
 
 logger = logging.getLogger(__name__)
 
@@ -60,22 +63,38 @@ def deposit_job_run(*, job_id: int) -> float | None:
         except Exception:  # a surprise (a bug, an answer of an unforeseen shape): retried, never a lost job
             logger.exception("deposit job %s: unexpected error", job.pk)
             return _defer(job, TransientError(_("An unexpected error occurred; the deposit will be tried again.")))
-    _succeed(job, record, identifier)
+    _succeed(job, identifier)
     return None
 
 
+def _refusal(actor, job: DepositJob, action: str) -> str | None:
+    if action == "retry" and not can_retry_deposit_job(actor, job):
+        return _("Only the record's librarians can retry its deposit.")
+    return None
+
+
+# The worker's steps (start, defer, succeed, fail) and the librarians' retry; the job's own fields (attempts,
+# last error, times) are its record. Only a retry reaches a user as an invalid step.
+JOBS = Workflow(model=DepositJob, state_field="state", related=("repository", "created_by", "record"),
+                refusal=_refusal,
+                invalid=gettext_lazy("This deposit is %(state)s; only a failed deposit or one waiting to retry can "
+                                     "be retried."))
+
+
+def _start(job: DepositJob, change: Change) -> list[str]:
+    if job.state == State.RUNNING and job.lease_until and job.lease_until > change.at:
+        raise InvalidTransition(JOBS, job, change.action)  # being run by a live worker
+    job.attempts, job.next_retry_at = job.attempts + 1, None
+    job.lease_until = change.at + datetime.timedelta(seconds=settings.DEPOSIT_LEASE_SECONDS)
+    job.started_at = job.started_at or change.at
+    return ["attempts", "next_retry_at", "lease_until", "started_at"]
+
+
 def _claim(job_id: int) -> DepositJob | None:
-    with transaction.atomic():
-        job = DepositJob.objects.select_for_update(of=("self",)).select_related("repository", "created_by") \
-            .get(pk=job_id)
-        now = timezone.now()
-        if not job.can("start") or (job.state == State.RUNNING and job.lease_until and job.lease_until > now):
-            return None  # finished, failed, or being run by a live worker
-        job.state, job.attempts, job.next_retry_at = State.RUNNING, job.attempts + 1, None
-        job.lease_until = now + datetime.timedelta(seconds=settings.DEPOSIT_LEASE_SECONDS)
-        job.started_at, job.updated_at = job.started_at or now, now
-        job.save(update_fields=["state", "attempts", "next_retry_at", "lease_until", "started_at", "updated_at"])
-    return job
+    try:
+        return transition(JOBS, pk=job_id, action="start", apply=_start)
+    except InvalidTransition:
+        return None  # finished, failed, or being run by a live worker
 
 
 def _store_step(job: DepositJob, step: str, **fields) -> None:
@@ -96,28 +115,33 @@ def _defer(job: DepositJob, exc: TransientError) -> float | None:
     delay = min(settings.DEPOSIT_BACKOFF_MAX_SECONDS, settings.DEPOSIT_BACKOFF_SECONDS * 2 ** (job.attempts - 1))
     if exc.retry_after is not None:
         delay = min(settings.DEPOSIT_BACKOFF_MAX_SECONDS, max(delay, exc.retry_after))
-    now = timezone.now()
-    job.state, job.last_error, job.lease_until, job.updated_at = State.WAITING, exc.message, None, now
-    job.next_retry_at, job.dispatched_at = now + datetime.timedelta(seconds=delay), now  # the caller sends it
-    job.save(update_fields=["state", "last_error", "lease_until", "updated_at", "next_retry_at", "dispatched_at"])
+
+    def wait(job: DepositJob, change: Change) -> list[str]:
+        job.last_error, job.lease_until, job.dispatched_at = exc.message, None, change.at  # the caller sends it
+        job.next_retry_at = change.at + datetime.timedelta(seconds=delay)
+        return ["last_error", "lease_until", "next_retry_at", "dispatched_at"]
+
+    transition(JOBS, pk=job.pk, action="defer", apply=wait)
     logger.warning("deposit job %s: attempt %s failed, retrying in %.0fs: %s", job.pk, job.attempts, delay,
                    exc.message)
     return delay
 
 
 def _fail(job: DepositJob, message: str) -> None:
-    now = timezone.now()
-    job.state, job.last_error, job.lease_until, job.finished_at, job.updated_at = State.FAILED, message, None, now, now
-    job.save(update_fields=["state", "last_error", "lease_until", "finished_at", "updated_at"])
+    def fail(job: DepositJob, change: Change) -> list[str]:
+        job.last_error, job.lease_until, job.finished_at = message, None, change.at
+        return ["last_error", "lease_until", "finished_at"]
+
+    transition(JOBS, pk=job.pk, action="fail", apply=fail)
     logger.warning("deposit job %s failed: %s", job.pk, message)
 
 
-def _succeed(job: DepositJob, record: ManagedData, identifier) -> None:
+def _succeed(job: DepositJob, identifier) -> None:
     """The job and its copy together. The record's own repository and DOI stay as they are, unless it had
     none: then this first copy becomes its primary one (and its datestamp changes, so that harvesters
     collect it again). Before the first copy, the location the record gave itself is kept as a copy."""
-    with transaction.atomic():
-        now = timezone.now()
+    def succeed(job: DepositJob, change: Change) -> list[str]:
+        now = change.at
         record = ManagedData.objects.select_for_update(of=("self",)).get(pk=job.record_id)
         has_location = bool(record.repository_url or record.doi)
         if has_location and not record.copies.exists():
@@ -135,11 +159,11 @@ def _succeed(job: DepositJob, record: ManagedData, identifier) -> None:
             deposited_at=now, record_datestamp=record.datestamp)
         if not has_location and not record.copies.filter(is_primary=True).exists():
             copy_make_primary(record, copy, now=now)
-        job.state, job.step, job.landing_url, job.doi = State.SUCCEEDED, Step.IDENTIFY, identifier.landing_url, \
-            identifier.doi
-        job.last_error, job.lease_until, job.finished_at, job.updated_at = "", None, now, now
-        job.save(update_fields=["state", "step", "landing_url", "doi", "last_error", "lease_until", "finished_at",
-                                "updated_at"])
+        job.step, job.landing_url, job.doi = Step.IDENTIFY, identifier.landing_url, identifier.doi
+        job.last_error, job.lease_until, job.finished_at = "", None, now
+        return ["step", "landing_url", "doi", "last_error", "lease_until", "finished_at"]
+
+    transition(JOBS, pk=job.pk, action="succeed", apply=succeed)
     logger.info("deposit job %s succeeded: %s", job.pk, identifier.landing_url)
 
 

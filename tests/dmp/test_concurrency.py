@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 
 from dmp.models import DMP, DMPTransition
-from dmp.services import InvalidTransition, dmp_transition, template_load_shipped
+from dmp.services import dmp_transition, template_load_shipped
 from portal.models import Role
+from portal.transitions import InvalidTransition
 from tests.factories import InstitutionFactory, user_with_role
 
 from .factories import complete, make_dmp

@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from dmp.models import DMP, DMPTemplate, DMPTransition, TemplateQuestion
 from dmp.selectors import dmp_missing_answers, template_export, version_diff
 from dmp.services import (
-    InvalidTransition,
     dmp_approve,
     dmp_request_changes,
     dmp_save_answers,
@@ -17,6 +16,7 @@ from dmp.services import (
     template_new_version,
 )
 from portal.models import Role
+from portal.transitions import InvalidTransition
 from tests.factories import FunderFactory, FundingProgramFactory, UserFactory, user_with_role
 
 from .factories import complete, make_dmp

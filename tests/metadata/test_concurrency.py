@@ -4,8 +4,9 @@ import pytest
 from django.db import connection, connections, transaction
 
 from metadata.models import CurationEvent, ManagedData
-from metadata.services import InvalidTransition, managed_data_transition
+from metadata.services import managed_data_transition
 from portal.models import Role
+from portal.transitions import InvalidTransition
 from tests.factories import make_record, user_with_role
 
 

@@ -96,6 +96,23 @@ def test_daily_job_opens_a_due_embargo_and_bumps_the_datestamp():
     assert managed_data_lift_embargoes() == 0  # idempotent
 
 
+def test_lifting_an_embargo_is_kept_in_history_and_shown_as_a_curation_event(client):
+    record = make_record(status="published", access_right="embargoed access",
+                         embargo_until=timezone.localdate() + datetime.timedelta(days=10))
+    ManagedData.objects.filter(pk=record.pk).update(embargo_until=timezone.localdate())
+    changes_before = record.history.count()
+    assert managed_data_lift_embargoes() == 1
+    latest = record.history.latest()
+    assert record.history.count() == changes_before + 1 and latest.embargo_lifted_at is not None
+    assert latest.history_user is None  # the daily job, not a person
+    event = record.curation_events.last()
+    assert (event.action, event.actor, event.from_status, event.to_status) == (
+        "lift_embargo", None, "published", "published")
+    client.force_login(record.project.pi)
+    with translation.override("en"):
+        assert "Embargo lifted" in client.get(record.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
 def test_every_change_is_kept_in_history_with_its_author():
     record = make_record()
     managed_data_update(record_id=record.pk, actor=record.project.pi, data={"title_en": "Renamed corpus"})
