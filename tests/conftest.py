@@ -3,6 +3,7 @@ schemas skip locally when those are absent (saying why) and fail in CI (CI=true)
 provides all of them."""
 
 import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import override_settings
 
 from portal.celery import app as celery_app
 
@@ -138,3 +141,58 @@ def chromium():
 def browser(live_server):
     with chromium() as browser:
         yield browser
+
+
+
+def _table_rows(cursor, table: str) -> bytes:
+    with cursor.copy(f'COPY "{table}" TO STDOUT') as copy:
+        return b"".join(bytes(chunk) for chunk in copy)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """`load_demo` run once per session, in a transaction rolled back at once, kept as the tables it changed so that
+    `demo` can put them back with one COPY per table instead of running the command for every test."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        block = transaction.atomic()
+        block._from_testcase = True  # the demo's durable services run as they do inside a test's transaction
+        with block:
+            cursor.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                           "WHERE n.nspname = current_schema() AND c.relkind = 'r'")
+            tables = [table for (table,) in cursor.fetchall()]
+            before = {table: _table_rows(cursor.cursor, table) for table in tables}
+            eager = celery_app.conf.task_always_eager
+            celery_app.conf.task_always_eager = True
+            try:
+                with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                    call_command("load_demo", stdout=io.StringIO())
+            finally:
+                celery_app.conf.task_always_eager = eager
+            after = {table: _table_rows(cursor.cursor, table) for table in tables}
+            cursor.execute("SELECT table_name, column_name FROM information_schema.columns "
+                           "WHERE table_schema = current_schema() "
+                           "AND (is_identity = 'YES' OR column_default LIKE 'nextval(%%')")
+            serials = [(table, column) for table, column in cursor.fetchall() if after[table] != before[table]]
+            transaction.set_rollback(True)
+    return {"rows": {table: (before[table] != b"", rows) for table, rows in after.items() if rows != before[table]},
+            "serials": serials}
+
+
+@pytest.fixture
+def demo(db, demo_snapshot):
+    """The whole demo (`load_demo` on the empty test database), for tests that really need all of it. Tables the
+    demo changed are put back as `demo_snapshot` holds them, triggers off as in a restore."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        for table, (replace, rows) in demo_snapshot["rows"].items():
+            if replace:
+                cursor.execute(f'DELETE FROM "{table}"')
+            with cursor.cursor.copy(f'COPY "{table}" FROM STDIN') as copy:
+                copy.write(rows)
+        cursor.execute("SET LOCAL session_replication_role = origin")
+        for table, column in demo_snapshot["serials"]:
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', %s), "
+                           f'COALESCE(MAX("{column}"), 0) + 1, false) FROM "{table}"', [column])
+    from metadata.models import ManagedData
+
+    return ManagedData.objects.all()
