@@ -7,23 +7,13 @@ from django.urls import reverse
 
 from metadata.models import ManagedData
 from metadata.oai.protocol import oai_identifier
-from metadata.services import managed_data_new_version, managed_data_transition, managed_data_update
+from metadata.services import managed_data_new_version
 from portal.models import Role
 from tests.factories import InstitutionFactory, ProjectFactory, make_record, user_with_role
+from tests.metadata.conftest import publish_new_version
 from tests.metadata.oai_fixtures import OAI_NS, oai_get
 
 pytestmark = pytest.mark.django_db
-
-
-def publish_new_version(record, librarian, **changes) -> ManagedData:
-    """The record's PI starts the next version, changes it, submits it; the librarian publishes it."""
-    pi = record.project.pi
-    new = managed_data_new_version(record_id=record.pk, actor=pi)
-    managed_data_update(record_id=new.pk, actor=pi, data=changes)
-    managed_data_transition(record_id=new.pk, action="submit", actor=pi)
-    managed_data_transition(record_id=new.pk, action="publish", actor=librarian)
-    new.refresh_from_db()
-    return new
 
 
 @pytest.fixture(autouse=True)
