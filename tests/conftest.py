@@ -3,6 +3,7 @@ schemas skip locally when those are absent (saying why) and fail in CI (CI=true)
 provides all of them."""
 
 import contextlib
+import functools
 import io
 import os
 import shutil
@@ -16,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.test.utils import override_settings
 
 from portal.celery import app as celery_app
@@ -64,6 +66,35 @@ def _fast_settings(settings, request):
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@functools.cache
+def _may_switch_triggers_off(connection) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        return cursor.fetchone()[0]
+
+
+def _delete_every_row(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    """`flush` as DELETE with triggers off: what TRUNCATE does to the rows, without the new files TRUNCATE makes
+    for every table and index (about a second per transactional test here, against a few milliseconds).
+    Switching triggers off needs a superuser (CI's postgres is one); anyone else keeps Django's TRUNCATE."""
+    if not tables or reset_sequences or not _may_switch_triggers_off(self.connection):
+        return _truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+    return ["SET LOCAL session_replication_role = replica",
+            *(f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables),
+            "SET LOCAL session_replication_role = origin"]
+
+
+_truncate = PostgresOperations.sql_flush
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush():
+    """Transactional tests (live server, worker, browser) end with a flush of every table; make it cheap."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PostgresOperations, "sql_flush", _delete_every_row)
+        yield
 
 
 def database_url() -> str:
@@ -118,23 +149,41 @@ def wait_for(predicate, *, timeout=30.0, interval=0.2, message="condition"):
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
 
 
+_chromium = {}
+
+
 @contextlib.contextmanager
 def chromium():
-    """Playwright driving Debian's Chromium (never a downloaded browser)."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM is used beside Playwright's loop
-    from playwright.sync_api import sync_playwright
+    """Playwright driving Debian's Chromium (never a downloaded browser). One browser serves the whole session
+    (launched on first use, closed when the session ends); the contexts opened inside the block are closed
+    at its end, so each user of it starts with no cookies, pages or storage of another."""
+    browser = _chromium.get("browser")
+    if browser is None or not browser.is_connected():
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM is used beside Playwright's loop
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
+        playwright = _chromium.get("playwright") or sync_playwright().start()
+        browser = playwright.chromium.launch(
             executable_path=shutil.which("chromium") or CHROMIUM,
             headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
-        try:
-            yield browser
-        finally:
-            browser.close()
+        _chromium.update(playwright=playwright, browser=browser)
+    before = set(browser.contexts)
+    try:
+        yield browser
+    finally:
+        for context in browser.contexts:
+            if context not in before:
+                context.close()
+
+
+def pytest_sessionfinish(session):
+    if "playwright" in _chromium:
+        if _chromium["browser"].is_connected():
+            _chromium["browser"].close()
+        _chromium.pop("playwright").stop()
 
 
 @pytest.fixture
