@@ -24,6 +24,8 @@ from portal.celery import app as celery_app
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = "/usr/bin/chromium"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def _unavailable(marker: str) -> str | None:
@@ -184,6 +186,16 @@ def pytest_sessionfinish(session):
         if _chromium["browser"].is_connected():
             _chromium["browser"].close()
         _chromium.pop("playwright").stop()
+
+
+def axe_violations(page) -> list[str]:
+    """The WCAG 2.1 A/AA violations axe-core (from npm) finds on the page."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async (tags) => {
+        const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+        return result.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", ")}`);
+    }""", WCAG)
+    return found
 
 
 @pytest.fixture

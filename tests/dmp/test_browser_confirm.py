@@ -8,8 +8,8 @@ import pytest
 from policy.models import DataPolicy
 from policy.services import data_policy_create
 from portal.models import Role
+from tests.conftest import AXE, axe_violations
 from tests.factories import PASSWORD, make_record, user_with_role
-from tests.portal.test_accessibility import AXE, _violations
 
 from .factories import complete
 
@@ -30,7 +30,7 @@ def sign_in(browser, live_server, user, language):
 
 def assert_accessible(page):
     assert AXE.exists(), "axe-core is missing: run `npm ci`"
-    problems = _violations(page)
+    problems = axe_violations(page)
     assert not problems, f"{page.url}: {problems}"
 
 

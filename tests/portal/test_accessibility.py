@@ -2,19 +2,16 @@
 phone (375 px): axe-core (from npm, see package.json) is injected by Playwright into Debian's Chromium."""
 
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from dmp.models import DMP
 from metadata.models import ManagedData
+from tests.conftest import AXE, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PASSWORD = "demo-portal-2026"
 # The public pages once, as a visitor; then each role's home page (its inbox) and the pages of its work.
 ROLES = {
@@ -27,15 +24,6 @@ ROLES = {
     "admin@demo.example.ac.jp": ["/", "/policies/"],
     "funder@demo.example.jst.go.jp": ["/", "/dashboards/compliance/"],
 }
-
-
-def _violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("""async (tags) => {
-        const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
-        return result.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", ")}`);
-    }""", WCAG)
-    return found
 
 
 def test_every_page_each_role_reaches_passes_axe(browser, live_server):
@@ -62,6 +50,7 @@ def test_every_page_each_role_reaches_passes_axe(browser, live_server):
                     assert response.status == 200, (email, path, response.status)
                     if path == "/api/docs/":
                         page.wait_for_selector(".opblock")
-                    problems += [f"{email or 'anonymous'} {language} {width}px {path}: {v}" for v in _violations(page)]
+                    where = f"{email or 'anonymous'} {language} {width}px {path}"
+                    problems += [f"{where}: {v}" for v in axe_violations(page)]
                 context.close()
     assert not problems, "\n".join(problems)
