@@ -100,3 +100,13 @@ def idp_answer(client, idp, *, next_url="/"):
 def saml_sign_in(client, idp, *, next_url="/"):
     path, data = idp_answer(client, idp, next_url=next_url)
     return client.post(path, data)
+
+
+def orcid_round_trip(client, start_url):
+    """The browser's part: to ORCID's authorize page and back to the portal's callback."""
+    start = client.get(start_url)
+    assert start.status_code == 302, start.content[:300]
+    back = requests.get(start["Location"], allow_redirects=False, timeout=10)
+    assert back.status_code == 302
+    target = urlsplit(back.headers["Location"])
+    return client.get(f"{target.path}?{target.query}")

@@ -1,9 +1,7 @@
 """Acceptance 4: ORCID sign-in and a verified iD, against a local server speaking ORCID's OAuth."""
 
-from urllib.parse import urlsplit
 
 import pytest
-import requests
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +14,7 @@ from portal.identity.models import Identity, Provider
 from tests.dmp.factories import make_dmp
 from tests.factories import COMPLETE_PEOPLE, ProjectFactory, UserFactory, make_record
 from tests.fakes.orcid import FakeOrcid
+from tests.identity.conftest import orcid_round_trip
 
 pytestmark = pytest.mark.django_db
 
@@ -35,16 +34,6 @@ def orcid(settings):
 @pytest.fixture
 def client():
     return Client(HTTP_ACCEPT_LANGUAGE="en")
-
-
-def orcid_round_trip(client, start_url):
-    """The browser's part: to ORCID's authorize page and back to the portal's callback."""
-    start = client.get(start_url)
-    assert start.status_code == 302, start.content[:300]
-    back = requests.get(start["Location"], allow_redirects=False, timeout=10)
-    assert back.status_code == 302
-    target = urlsplit(back.headers["Location"])
-    return client.get(f"{target.path}?{target.query}")
 
 
 def test_connect_stores_a_verified_id_that_flows_into_jpcoar_and_datacite(client, orcid):

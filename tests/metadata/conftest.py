@@ -1,16 +1,40 @@
+import csv
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from dmp.models import ProjectMember
-from portal.models import Role
+from metadata.models import ManagedData
+from metadata.services import managed_data_new_version, managed_data_transition, managed_data_update
+from metadata.sheet.columns import layout
+from portal.models import Role, User
 from tests.factories import InstitutionFactory, ProjectFactory, UserFactory, make_record, user_with_role
 
 ROLES = ["anonymous", "outsider", "member", "creator", "project_member", "person", "librarian",
          "other_librarian", "reviewer", "funder_officer", "superuser"]
 PEOPLE = {"creator", "project_member", "person"}
+INSIDERS = PEOPLE | {"librarian", "superuser"}
+INSTITUTION = INSIDERS | {"member", "reviewer"}
+DMP_READERS = {"reviewer", "funder_officer"}  # may read the project's DMP, so its records' metadata
+
+
+def expected_viewers(state, metadata_access):
+    if state not in ("published", "withdrawn"):
+        return INSIDERS | DMP_READERS
+    by_access = {"open access": set(ROLES), "restricted access": INSTITUTION, "closed access": INSIDERS}
+    return by_access[metadata_access] | DMP_READERS
+
+
+DATA_ACCESS = {
+    "open": set(ROLES),
+    "embargoed_future": INSIDERS,
+    "embargoed_past": set(ROLES),
+    "shared": INSIDERS | {"outsider"},  # the outsider is named in shared_with
+    "closed": INSIDERS,
+}
 
 
 class Cast:
@@ -57,3 +81,48 @@ def client_for(client, user):
 
 def future(days=30):
     return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def publish_new_version(record, librarian, **changes) -> ManagedData:
+    """The record's PI starts the next version, changes it, submits it; the librarian publishes it."""
+    pi = record.project.pi
+    new = managed_data_new_version(record_id=record.pk, actor=pi)
+    managed_data_update(record_id=new.pk, actor=pi, data=changes)
+    managed_data_transition(record_id=new.pk, action="submit", actor=pi)
+    managed_data_transition(record_id=new.pk, action="publish", actor=librarian)
+    new.refresh_from_db()
+    return new
+
+
+# The sheet tests' helpers: a demo user, a CSV as GRDM writes it, and new rows in a sheet layout.
+RESEARCHER = "researcher@demo.example.ac.jp"
+
+
+def demo_user(email=RESEARCHER, language="ja"):
+    user = User.objects.get(email=email)
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    return user
+
+
+def sheet_csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return "\ufeff".encode() + out.getvalue().encode()
+
+
+def sheet_rows(n: int, grant="JP24K00366", layout_name="portal") -> list[list[str]]:
+    columns = layout(layout_name, "ja")
+    rows = [[h for _k, h in columns]]
+    for i in range(n):
+        values = {k: "" for k, _h in columns}
+        values.update(grant_number=grant, data_no=f"new-{i + 1}", title_ja=f"新しいデータ{i + 1}",
+                      description_ja="取り込んだデータ。", license="CC BY 4.0", access_right="公開",
+                      citation_ja="研究 (2026)", hosting_institution_ja="東都大学",
+                      contact_email="rdm@demo.example.ac.jp", creators="研究 花子|Hanako Kenkyu",
+                      creator_numbers="30413925", issued_date="2026-01-15", research_field="情報通信",
+                      data_managers="研究 花子|Hanako Kenkyu")
+        if layout_name != "portal":
+            values.update(creators="研究 花子", data_managers="研究 花子")
+        rows.append([values[k] for k, _h in columns])
+    return rows

@@ -1,7 +1,11 @@
 """Data-file storage for tests: the local file system in a temporary folder, or a real S3-protocol server
-(moto in server mode, a separate process on a free local port)."""
+(moto in server mode, a separate process on a free local port), and the helpers the files tests share:
+files added through the upload services and tus request headers."""
 
+import base64
+import datetime
 import hashlib
+import io
 import os
 import socket
 import subprocess
@@ -12,8 +16,13 @@ import uuid
 import boto3
 import pytest
 import requests
+from django.utils import timezone
 
+from metadata.files.services import upload_append, upload_start
+from metadata.models import ManagedData
+from metadata.services import managed_data_transition
 from tests.conftest import IN_CI
+from tests.metadata.conftest import future
 
 STORAGE_KINDS = ["local", "s3"]
 S3_CREDENTIALS = {"access_key": "testing", "secret_key": "testing", "region_name": "ap-northeast-1"}
@@ -104,3 +113,45 @@ def write_random_file(path, size: int) -> str:
             f.write(block)
             remaining -= len(block)
     return digest.hexdigest()
+
+
+CONTENT = b"id,value\n1,42\n2,43\n" * 100
+RIGHTS = {"open": "open access", "embargoed_future": "embargoed access", "embargoed_past": "embargoed access",
+          "shared": "restricted access", "closed": "metadata only access"}
+
+
+def add_file(record, user, content=CONTENT, name="measurements.csv"):
+    upload = upload_start(record_id=record.pk, actor=user, name=name, length=len(content))
+    return upload_append(upload=upload, actor=user, offset=0, stream=io.BytesIO(content), length=len(content))
+
+
+def fetch_bytes(response) -> bytes:
+    """A download's bytes, from a streamed response or (S3) the presigned URL, fetched as the browser would."""
+    if response.status_code == 302:
+        return requests.get(response["Location"], timeout=30).content
+    return b"".join(response.streaming_content)
+
+
+def publish(cast, record):
+    managed_data_transition(record_id=record.pk, action="submit", actor=cast.project.pi)
+    managed_data_transition(record_id=record.pk, action="publish", actor=cast.users["librarian"])
+
+
+def record_with_file(cast, access, **fields):
+    right = RIGHTS[access]
+    extra = {"embargo_until": future()} if right == "embargoed access" else {}
+    record = cast.record(status="draft", access_right=right, **extra, **fields)
+    data_file = add_file(record, cast.project.pi)
+    publish(cast, record)
+    if access == "embargoed_past":  # the publication date has come
+        ManagedData.objects.filter(pk=record.pk).update(embargo_until=timezone.localdate() - datetime.timedelta(1))
+    if access == "shared":
+        record.shared_with.add(cast.users["outsider"])
+    return record, data_file
+
+
+TUS = {"HTTP_TUS_RESUMABLE": "1.0.0", "HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def metadata_header(**values) -> str:
+    return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in values.items())

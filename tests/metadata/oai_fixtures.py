@@ -1,12 +1,10 @@
 """Fixtures shared by the OAI-PMH, format and sheet tests: the official schemas compiled once per session
-(offline, as /work/shared/schemas/README.md shows), the demo data, and a helper to read /oai."""
+(offline, as /work/shared/schemas/README.md shows) and a helper to read /oai."""
 
-import io
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from lxml import etree
 
 from metadata.models import ManagedData
@@ -77,12 +75,6 @@ def assert_valid(schema: etree.XMLSchema, document) -> None:
     if not schema.validate(document):
         raise AssertionError("\n".join(str(e) for e in schema.error_log) + "\n" +
                              etree.tostring(document, pretty_print=True, encoding="unicode")[:4000])
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
-    return ManagedData.objects.all()
 
 
 def oai_get(client, **params) -> etree._Element:

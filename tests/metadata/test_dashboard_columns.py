@@ -12,7 +12,7 @@ from metadata.services import managed_data_create, managed_data_update
 from metadata.sheet.services import sheet_import_file
 from tests.dmp.factories import make_dmp
 from tests.factories import DepartmentFactory, FundingProgramFactory, make_record
-from tests.metadata.test_sheet import _csv, _new_rows, _user
+from tests.metadata.conftest import demo_user, sheet_csv, sheet_rows
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.metadata.oai_fixtures"]
@@ -57,10 +57,10 @@ def test_changing_the_projects_program_or_field_updates_its_records(db):
 
 
 def test_the_sheet_imports_bulk_path_sets_the_copies(demo):
-    user = _user(language="en")
+    user = demo_user(language="en")
     draft = ManagedData.objects.filter(status="draft").select_related("project").first()
-    rows = _new_rows(2, grant=draft.project.grant_number)
-    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
+    rows = sheet_rows(2, grant=draft.project.grant_number)
+    result = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=False, language="en")
     assert result.ok and len(result.created) == 2
     for record in ManagedData.objects.filter(project=draft.project, data_no__startswith="new-"):
         assert copies(record) == expected(record, "289")  # 情報通信 in the sheet

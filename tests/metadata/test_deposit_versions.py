@@ -6,6 +6,7 @@ import pytest
 from metadata.deposit.models import DepositJob
 from metadata.deposit.services import deposit_jobs_queue
 from metadata.deposit.worker import deposit_job_run
+from tests.metadata.conftest import publish_new_version
 from tests.metadata.deposit_fixtures import (  # noqa: F401
     fakes,
     institution,
@@ -13,7 +14,6 @@ from tests.metadata.deposit_fixtures import (  # noqa: F401
     make_repository,
     published_record,
 )
-from tests.metadata.test_record_versions import publish_new_version
 
 
 def _deposit(record, repository, librarian, capture):  # noqa: F811

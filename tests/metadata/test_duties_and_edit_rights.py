@@ -21,11 +21,10 @@ from metadata.sheet.services import sheet_export_csv, sheet_import_file
 from portal.models import Role, RoleAssignment
 from tests.dmp.factories import complete, make_dmp
 from tests.factories import InstitutionFactory, ProjectFactory, UserFactory, make_record, user_with_role
-from tests.metadata.test_files_access import add_file
-from tests.metadata.test_files_rules import TUS, metadata_header
 
 pytest.register_assert_rewrite("tests.metadata.files_fixtures")
 pytest_plugins = ["tests.metadata.files_fixtures"]
+from tests.metadata.files_fixtures import TUS, add_file, metadata_header  # noqa: E402
 
 OVERRIDE = "operator override of the separation of duties"
 WRITE_REFUSAL_EN = "Only the project's PI and the members who may edit can create and change its managed data."

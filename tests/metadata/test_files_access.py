@@ -1,56 +1,16 @@
 """Files by the one access rule, on local and S3 storage: the list goes to whoever sees the metadata, the
 bytes (and any presigned URL) only to viewers with data access; every download is logged."""
 
-import datetime
-import io
 
 import pytest
-import requests
 from django.urls import reverse
-from django.utils import timezone
 
 from metadata.files.models import Download
-from metadata.files.services import upload_append, upload_start
-from metadata.models import ManagedData
-from metadata.services import managed_data_transition
-from tests.metadata.conftest import ROLES, client_for, future
-from tests.metadata.test_visibility import DATA_ACCESS, INSIDERS, expected_viewers
+from tests.metadata.conftest import DATA_ACCESS, INSIDERS, ROLES, client_for, expected_viewers
 
 pytest.register_assert_rewrite("tests.metadata.files_fixtures")
 pytest_plugins = ["tests.metadata.files_fixtures"]
-
-CONTENT = b"id,value\n1,42\n2,43\n" * 100
-RIGHTS = {"open": "open access", "embargoed_future": "embargoed access", "embargoed_past": "embargoed access",
-          "shared": "restricted access", "closed": "metadata only access"}
-
-
-def add_file(record, user, content=CONTENT, name="measurements.csv"):
-    upload = upload_start(record_id=record.pk, actor=user, name=name, length=len(content))
-    return upload_append(upload=upload, actor=user, offset=0, stream=io.BytesIO(content), length=len(content))
-
-
-def publish(cast, record):
-    managed_data_transition(record_id=record.pk, action="submit", actor=cast.project.pi)
-    managed_data_transition(record_id=record.pk, action="publish", actor=cast.users["librarian"])
-
-
-def record_with_file(cast, access, **fields):
-    right = RIGHTS[access]
-    extra = {"embargo_until": future()} if right == "embargoed access" else {}
-    record = cast.record(status="draft", access_right=right, **extra, **fields)
-    data_file = add_file(record, cast.project.pi)
-    publish(cast, record)
-    if access == "embargoed_past":  # the publication date has come
-        ManagedData.objects.filter(pk=record.pk).update(embargo_until=timezone.localdate() - datetime.timedelta(1))
-    if access == "shared":
-        record.shared_with.add(cast.users["outsider"])
-    return record, data_file
-
-
-def fetch_bytes(response) -> bytes:
-    if response.status_code == 302:  # S3: the presigned URL, fetched as the browser would
-        return requests.get(response["Location"], timeout=30).content
-    return b"".join(response.streaming_content)
+from tests.metadata.files_fixtures import CONTENT, add_file, fetch_bytes, record_with_file  # noqa: E402
 
 
 @pytest.mark.parametrize("access", list(DATA_ACCESS))

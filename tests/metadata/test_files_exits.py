@@ -13,10 +13,10 @@ from metadata.oai.protocol import oai_identifier
 from tests.dmp.factories import make_dmp
 from tests.factories import make_record
 from tests.metadata.conftest import client_for
-from tests.metadata.test_files_access import CONTENT, add_file, record_with_file
 
 pytest.register_assert_rewrite("tests.metadata.oai_fixtures", "tests.metadata.files_fixtures")
 pytest_plugins = ["tests.metadata.oai_fixtures", "tests.metadata.files_fixtures"]
+from tests.metadata.files_fixtures import CONTENT, add_file, record_with_file  # noqa: E402
 from tests.metadata.oai_fixtures import assert_valid, oai_get  # noqa: E402
 
 OAI = {"o": "http://www.openarchives.org/OAI/2.0/", "jpcoar": "https://github.com/JPCOAR/schema/blob/master/2.0/",

@@ -1,7 +1,6 @@
 """The rules of the files API as a script or the browser meets them: caps before the first byte, the
 declared checksum, frozen published records, names, offsets, the tus handshake, content-detected types."""
 
-import base64
 import datetime
 import hashlib
 
@@ -15,17 +14,12 @@ from metadata.files.storage import data_file_storage
 from metadata.services import managed_data_transition
 from portal.models import Role
 from tests.factories import UserFactory, make_record, user_with_role
-from tests.metadata.test_files_access import add_file
 
 pytest.register_assert_rewrite("tests.metadata.files_fixtures")
 pytest_plugins = ["tests.metadata.files_fixtures"]
+from tests.metadata.files_fixtures import TUS, add_file, metadata_header  # noqa: E402
 
-TUS = {"HTTP_TUS_RESUMABLE": "1.0.0", "HTTP_ACCEPT_LANGUAGE": "en"}
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\0" * 64
-
-
-def metadata_header(**values) -> str:
-    return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in values.items())
 
 
 def start(client, record, length, **metadata):

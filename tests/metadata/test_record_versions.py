@@ -13,29 +13,19 @@ from metadata.files.services import UploadRefused, data_file_delete
 from metadata.files.storage import data_file_storage
 from metadata.models import ManagedData
 from metadata.oai.protocol import oai_identifier
-from metadata.services import managed_data_new_version, managed_data_transition, managed_data_update
+from metadata.services import managed_data_new_version, managed_data_transition
 from portal.models import Role
 from tests.factories import InstitutionFactory, ProjectFactory, make_record, user_with_role
-from tests.metadata.test_files_access import add_file, fetch_bytes
+from tests.metadata.conftest import publish_new_version
 
 pytest.register_assert_rewrite("tests.metadata.files_fixtures", "tests.metadata.oai_fixtures")
 pytest_plugins = ["tests.metadata.files_fixtures", "tests.metadata.oai_fixtures"]
+from tests.metadata.files_fixtures import add_file, fetch_bytes  # noqa: E402
 from tests.metadata.oai_fixtures import OAI_NS, assert_valid, oai_get  # noqa: E402
 
 J = {"jpcoar": "https://github.com/JPCOAR/schema/blob/master/2.0/"}
 DATACITE = "{http://datacite.org/schema/kernel-4}"
 pytestmark = pytest.mark.django_db
-
-
-def publish_new_version(record, librarian, **changes) -> ManagedData:
-    """The record's PI starts the next version, changes it, submits it; the librarian publishes it."""
-    pi = record.project.pi
-    new = managed_data_new_version(record_id=record.pk, actor=pi)
-    managed_data_update(record_id=new.pk, actor=pi, data=changes)
-    managed_data_transition(record_id=new.pk, action="submit", actor=pi)
-    managed_data_transition(record_id=new.pk, action="publish", actor=librarian)
-    new.refresh_from_db()
-    return new
 
 
 @pytest.fixture(autouse=True)

@@ -17,14 +17,11 @@ from metadata.sheet.columns import layout
 from metadata.sheet.models import SheetImport
 from metadata.sheet.selectors import sheet_records
 from metadata.sheet.services import _ProgressReporter, sheet_export_csv, sheet_export_xlsx, sheet_import_file
-from portal.models import User
 from tests.conftest import wait_for
 from tests.factories import UserFactory
+from tests.metadata.conftest import RESEARCHER, demo_user, sheet_csv, sheet_rows
 
 pytest_plugins = ["tests.metadata.oai_fixtures"]
-
-RESEARCHER = "researcher@demo.example.ac.jp"
-
 
 def _snapshot():
     """Everything an import could change: every record's fields, its people and its history length."""
@@ -35,21 +32,8 @@ def _snapshot():
     )
 
 
-def _user(email=RESEARCHER, language="ja"):
-    user = User.objects.get(email=email)
-    user.preferred_language = language
-    user.save(update_fields=["preferred_language"])
-    return user
-
-
 def _csv_rows(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-
-
-def _csv(rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    return "\ufeff".encode() + out.getvalue().encode()
 
 
 # --- export --------------------------------------------------------------------------------------------
@@ -105,7 +89,7 @@ def _official(rows: list[list[str]], language: str) -> list[dict[str, str]]:
 
 
 def test_official_csv_has_bom_one_header_row_and_the_30_official_columns(demo):
-    user = _user()
+    user = demo_user()
     content = sheet_export_csv(records=sheet_records(user=user), language="ja")
     assert content.startswith("\ufeff".encode())
     rows = _csv_rows(content)
@@ -127,7 +111,7 @@ def test_official_csv_has_bom_one_header_row_and_the_30_official_columns(demo):
 
 
 def test_official_workbook_has_a_japanese_and_an_english_sheet(demo):
-    user = _user()
+    user = demo_user()
     workbook = load_workbook(io.BytesIO(sheet_export_xlsx(records=sheet_records(user=user), language="en")))
     assert workbook.sheetnames == ["日本語", "English"]
     ja, en = (list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets)
@@ -136,7 +120,7 @@ def test_official_workbook_has_a_japanese_and_an_english_sheet(demo):
 
 
 def test_portal_layout_is_optional_and_carries_both_languages(demo):
-    user = _user()
+    user = demo_user()
     rows = _csv_rows(sheet_export_csv(records=sheet_records(user=user), language="ja", layout_name="portal"))
     assert "データの名称（英語）" in rows[0] and rows[0][-2:] == ["データ管理者の種類", "メタデータのアクセス権"]
     values = [dict(zip([k for k, _h in layout("portal", "ja")], r, strict=True)) for r in rows[1:]]
@@ -146,7 +130,7 @@ def test_portal_layout_is_optional_and_carries_both_languages(demo):
 
 
 def test_the_page_exports_one_language_per_csv_and_the_portal_layout_on_request(client, demo):
-    client.force_login(_user())
+    client.force_login(demo_user())
     english = client.get("/data/sheet/export/", {"file": "csv", "language": "en"})
     assert _csv_rows(english.content)[0] == OFFICIAL_EN
     assert english["Content-Disposition"].startswith('attachment; filename="metadata-sheet-en-')
@@ -156,7 +140,7 @@ def test_the_page_exports_one_language_per_csv_and_the_portal_layout_on_request(
 
 @pytest.mark.parametrize("email", [RESEARCHER, "researcher2@demo.example.ac.jp", "librarian@demo.example.ac.jp"])
 def test_export_holds_exactly_what_the_user_may_see(client, demo, email):
-    user = _user(email)
+    user = demo_user(email)
     client.force_login(user)
     response = client.get("/data/sheet/export/", {"file": "csv"})
     assert response.status_code == 200
@@ -173,7 +157,7 @@ def test_export_needs_sign_in(client, demo):
 
 
 def test_xlsx_keeps_formula_like_text_as_text(demo):
-    user = _user()
+    user = demo_user()
     record = ManagedData.objects.get(status="draft")
     ManagedData.objects.filter(pk=record.pk).update(remarks_ja="=HYPERLINK(\"http://evil\")")
     content = sheet_export_xlsx(records=sheet_records(user=user, project_id=record.project_id), language="ja")
@@ -194,7 +178,7 @@ ROUND_TRIP_USERS = [RESEARCHER, "researcher2@demo.example.ac.jp", "librarian@dem
     ("librarian@demo.example.ac.jp", "csv", "en", "official"), ("robotics@demo.example.ac.jp", "csv", "ja", "portal")])
 def test_an_exported_file_reimports_as_any_user_with_no_change_and_no_error(demo, email, file, language,
                                                                            layout_name):
-    user = _user(email, language=language)
+    user = demo_user(email, language=language)
     export = sheet_export_xlsx if file == "xlsx" else sheet_export_csv
     content = export(records=sheet_records(user=user), language=language, layout_name=layout_name)
     before = _snapshot()
@@ -207,15 +191,15 @@ def test_an_exported_file_reimports_as_any_user_with_no_change_and_no_error(demo
 
 
 def test_the_english_sheet_fills_the_english_fields_and_leaves_the_japanese_ones(demo):
-    user = _user(language="en")
+    user = demo_user(language="en")
     draft = ManagedData.objects.get(status="draft")
     title_ja = draft.title_ja
     rows = _csv_rows(sheet_export_csv(records=sheet_records(user=user, project_id=draft.project_id, status="draft"),
                                       language="en"))
     _set(rows, 2, "title_en", "Tactile sensor time series (revised)", layout_name="en")
-    refused = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
+    refused = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=False, language="en")
     assert {e["column"] for e in refused.errors} >= {"Description", "Data manager"}  # the draft is incomplete
-    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en",
+    result = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=False, language="en",
                                as_drafts=True)
     assert result.ok and len(result.updated) == 1
     draft.refresh_from_db()
@@ -223,9 +207,9 @@ def test_the_english_sheet_fills_the_english_fields_and_leaves_the_japanese_ones
 
 
 def test_a_shift_jis_csv_without_bom_imports(demo):
-    user = _user(language="ja")
-    rows = _new_rows(1, layout_name="ja")
-    content = _csv(rows)[3:].decode().encode("cp932")
+    user = demo_user(language="ja")
+    rows = sheet_rows(1, layout_name="ja")
+    content = sheet_csv(rows)[3:].decode().encode("cp932")
     result = sheet_import_file(user=user, content=content, filename="s.csv", dry_run=False, language="ja")
     assert result.ok and result.created == ["JP24K00366 / new-1"]
     record = ManagedData.objects.get(data_no="new-1")
@@ -233,7 +217,7 @@ def test_a_shift_jis_csv_without_bom_imports(demo):
 
 
 def test_the_2021_sheet_with_23_columns_imports(demo):
-    user = _user(language="ja")
+    user = demo_user(language="ja")
     headers = [
         "資金配分機関情報",
         "e-Radの課題番号",
@@ -262,7 +246,7 @@ def test_the_2021_sheet_with_23_columns_imports(demo):
     row = ["", "JP24K00366", "", "old-1", "旧様式のデータ", "2021-04-01", "説明", "情報通信", "データセット", "1GB",
            "無償", "CC BY 4.0", "研究 (2021)", "公開", "", "", "研究 花子", "30413925", "東都大学", "研究 花子", "",
            "rdm@demo.example.ac.jp", ""]
-    result = sheet_import_file(user=user, content=_csv([headers, row]), filename="old.csv", dry_run=False,
+    result = sheet_import_file(user=user, content=sheet_csv([headers, row]), filename="old.csv", dry_run=False,
                                language="ja")
     assert result.errors == [] and result.created == ["JP24K00366 / old-1"]
     record = ManagedData.objects.get(data_no="old-1")
@@ -271,37 +255,20 @@ def test_the_2021_sheet_with_23_columns_imports(demo):
 
 # --- import ----------------------------------------------------------------------------------------------
 
-def _new_rows(n: int, grant="JP24K00366", layout_name="portal") -> list[list[str]]:
-    columns = layout(layout_name, "ja")
-    rows = [[h for _k, h in columns]]
-    for i in range(n):
-        values = {k: "" for k, _h in columns}
-        values.update(grant_number=grant, data_no=f"new-{i + 1}", title_ja=f"新しいデータ{i + 1}",
-                      description_ja="取り込んだデータ。", license="CC BY 4.0", access_right="公開",
-                      citation_ja="研究 (2026)", hosting_institution_ja="東都大学",
-                      contact_email="rdm@demo.example.ac.jp", creators="研究 花子|Hanako Kenkyu",
-                      creator_numbers="30413925", issued_date="2026-01-15", research_field="情報通信",
-                      data_managers="研究 花子|Hanako Kenkyu")
-        if layout_name != "portal":
-            values.update(creators="研究 花子", data_managers="研究 花子")
-        rows.append([values[k] for k, _h in columns])
-    return rows
-
-
 def _set(rows, row_number: int, key: str, value: str, layout_name="portal") -> None:
     """Set a cell by spreadsheet row number (1 = the header row)."""
     rows[row_number - 1][[k for k, _h in layout(layout_name, "ja")].index(key)] = value
 
 
 def test_errors_at_rows_3_and_7_are_both_reported_in_japanese_and_nothing_is_saved(client, demo):
-    user = _user(language="ja")
+    user = demo_user(language="ja")
     client.force_login(user)
-    rows = _new_rows(6)
+    rows = sheet_rows(6)
     _set(rows, 3, "issued_date", "2026-13-45")
     _set(rows, 7, "access_right", "半公開")
     before = _snapshot()
     response = client.post("/data/sheet/import/", {
-        "upload": SimpleUploadedFile("sheet.csv", _csv(rows), content_type="text/csv"), "dry_run": ""})
+        "upload": SimpleUploadedFile("sheet.csv", sheet_csv(rows), content_type="text/csv"), "dry_run": ""})
     assert response.status_code == 400
     errors = response.context["result"]["errors"]
     assert [(e["row"], e["column"], e["value"]) for e in errors] == [
@@ -313,30 +280,30 @@ def test_errors_at_rows_3_and_7_are_both_reported_in_japanese_and_nothing_is_sav
 
 
 def test_errors_are_in_english_for_an_english_user(demo):
-    user = _user(language="en")
-    rows = _new_rows(2)
+    user = demo_user(language="en")
+    rows = sheet_rows(2)
     _set(rows, 3, "issued_date", "someday")
-    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
+    result = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=False, language="en")
     assert [(e["row"], e["column"], e["reason"]) for e in result.errors] == [
         (3, "掲載日・掲載更新日", "This is not a date; write it as YYYY-MM-DD.")]  # the file's own header
 
 
 def test_import_creates_drafts_and_updates_editable_records_by_data_no(demo):
-    user = _user(language="en")
+    user = demo_user(language="en")
     draft = ManagedData.objects.get(status="draft")
     content = sheet_export_csv(records=sheet_records(user=user, project_id=draft.project_id, status="draft"),
                                language="ja", layout_name="portal")
     rows = _csv_rows(content)
     _set(rows, 2, "title_en", "Tactile sensor time series (revised)")
-    rows += _new_rows(2, grant=draft.project.grant_number)[1:]
-    dry = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=True, language="en",
+    rows += sheet_rows(2, grant=draft.project.grant_number)[1:]
+    dry = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=True, language="en",
                             as_drafts=True)
     assert dry.ok and dry.updated == [f"{draft.project.grant_number} / {draft.data_no}"] and len(dry.created) == 2
     draft.refresh_from_db()
     assert draft.title_en == "Tactile sensor time series (draft)"
     assert not ManagedData.objects.filter(data_no__startswith="new-").exists()
 
-    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en",
+    result = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=False, language="en",
                                as_drafts=True)
     assert result.ok and len(result.created) == 2 and len(result.updated) == 1
     draft.refresh_from_db()
@@ -352,13 +319,13 @@ def test_import_creates_drafts_and_updates_editable_records_by_data_no(demo):
 
 
 def test_updating_people_keeps_what_the_sheet_does_not_show(demo):
-    user = _user(language="en")
+    user = demo_user(language="en")
     draft = ManagedData.objects.get(status="draft")
     rows = _csv_rows(sheet_export_csv(records=sheet_records(user=user, project_id=draft.project_id, status="draft"),
                                       language="en"))
     _set(rows, 2, "creator_numbers", "11112222", layout_name="en")
     _set(rows, 2, "data_managers", "Saburo Kanri", layout_name="en")
-    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en",
+    result = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=False, language="en",
                                as_drafts=True)
     assert result.ok and len(result.updated) == 1
     people = [(p.kind, p.name_en, p.erad_researcher_number, p.affiliation_en) for p in draft.people.all()]
@@ -367,49 +334,49 @@ def test_updating_people_keeps_what_the_sheet_does_not_show(demo):
 
 
 def test_changing_a_published_record_is_refused_and_nothing_saved(demo):
-    user = _user(language="en")
+    user = demo_user(language="en")
     published = ManagedData.objects.filter(status="published", created_by=user).first()
     rows = _csv_rows(sheet_export_csv(records=sheet_records(user=user, project_id=published.project_id),
                                       language="ja", layout_name="portal"))
     row = next(i for i, r in enumerate(rows, 1) if r[5] == published.data_no)
     _set(rows, row, "title_en", "Renamed")
-    rows += _new_rows(1, grant=published.project.grant_number)[1:]
+    rows += sheet_rows(1, grant=published.project.grant_number)[1:]
     before = _snapshot()
-    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
+    result = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=False, language="en")
     assert [e["row"] for e in result.errors] == [row]
     assert _snapshot() == before
 
 
 def test_unknown_project_duplicate_data_no_and_missing_columns(demo):
-    user = _user(language="en")
-    rows = _new_rows(3)
+    user = demo_user(language="en")
+    rows = sheet_rows(3)
     _set(rows, 2, "grant_number", "JP00000000")
     _set(rows, 4, "data_no", "new-2")
-    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
+    result = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=False, language="en")
     assert [(e["row"], e["column"]) for e in result.errors] == [(2, "体系的番号"), (4, "データNo.")]
-    missing = [[c for c in r if c not in ("データNo.", "Data No.")] for r in _new_rows(1)]
-    result = sheet_import_file(user=user, content=_csv(missing), filename="s.csv", dry_run=False, language="en")
+    missing = [[c for c in r if c not in ("データNo.", "Data No.")] for r in sheet_rows(1)]
+    result = sheet_import_file(user=user, content=sheet_csv(missing), filename="s.csv", dry_run=False, language="en")
     assert result.errors[0]["column"] == "Data No." and "missing" in result.errors[0]["reason"]
     result = sheet_import_file(user=user, content=b"not a workbook", filename="s.xlsx", dry_run=False, language="en")
     assert result.errors[0]["reason"] == "This file is not an Excel workbook (.xlsx)."
 
 
 def test_format_errors_of_new_records_name_their_column(demo):
-    user = _user(language="en")
-    rows = _new_rows(3)
+    user = demo_user(language="en")
+    rows = sheet_rows(3)
     _set(rows, 2, "creator_numbers", "12ab")
     _set(rows, 3, "contact_phone", "call me")
     _set(rows, 4, "repository_url", "ftp://example.org/x")
-    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
+    result = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=False, language="en")
     assert [(e["row"], e["column"]) for e in result.errors] == [
         (2, "データ作成者の研究者番号"), (3, "データ管理者の所属機関の連絡先電話番号"), (4, "リポジトリURL・DOIリンク")]
     assert not ManagedData.objects.filter(data_no__startswith="new-").exists()
 
 
 def test_someone_outside_the_project_cannot_import_into_it(demo):
-    user = _user("researcher2@demo.example.ac.jp", language="en")
-    rows = _new_rows(1, grant="JP24K00366")
-    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
+    user = demo_user("researcher2@demo.example.ac.jp", language="en")
+    rows = sheet_rows(1, grant="JP24K00366")
+    result = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=False, language="en")
     assert [e["column"] for e in result.errors] == ["体系的番号"]
 
 
@@ -417,11 +384,11 @@ def test_someone_outside_the_project_cannot_import_into_it(demo):
 
 def test_a_large_file_runs_as_a_job_with_a_result_page(client, demo, settings, django_capture_on_commit_callbacks):
     settings.SHEET_SYNC_MAX_ROWS = 3
-    user = _user(language="en")
+    user = demo_user(language="en")
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/data/sheet/import/", {
-            "upload": SimpleUploadedFile("big.csv", _csv(_new_rows(5)), content_type="text/csv"), "dry_run": "on"})
+        upload = SimpleUploadedFile("big.csv", sheet_csv(sheet_rows(5)), content_type="text/csv")
+        response = client.post("/data/sheet/import/", {"upload": upload, "dry_run": "on"})
     job = SheetImport.objects.get()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     job.refresh_from_db()
@@ -430,7 +397,7 @@ def test_a_large_file_runs_as_a_job_with_a_result_page(client, demo, settings, d
     page = client.get(job.get_absolute_url())
     assert "5 records created" in page.content.decode()
     assert not ManagedData.objects.filter(data_no__startswith="new-").exists()
-    client.force_login(_user("researcher2@demo.example.ac.jp"))
+    client.force_login(demo_user("researcher2@demo.example.ac.jp"))
     assert client.get(job.get_absolute_url()).status_code == 404
 
 
@@ -438,10 +405,10 @@ def test_a_large_file_runs_as_a_job_with_a_result_page(client, demo, settings, d
 def test_a_large_import_runs_on_a_real_worker(client, celery_worker, settings):
     call_command("load_demo", stdout=io.StringIO())
     settings.SHEET_SYNC_MAX_ROWS = 10
-    user = _user(language="en")
+    user = demo_user(language="en")
     client.force_login(user)
     response = client.post("/data/sheet/import/", {
-        "upload": SimpleUploadedFile("big.csv", _csv(_new_rows(1200)), content_type="text/csv"), "dry_run": ""})
+        "upload": SimpleUploadedFile("big.csv", sheet_csv(sheet_rows(1200)), content_type="text/csv"), "dry_run": ""})
     assert response.status_code == 302
     job = SheetImport.objects.get()
     wait_for(lambda: SheetImport.objects.filter(pk=job.pk, status="done").exists(), timeout=120,
@@ -458,9 +425,9 @@ def test_management_commands_export_and_reimport(demo, tmp_path):
     call_command("sheet_import", str(path), user=RESEARCHER, stdout=out, stderr=io.StringIO())
     assert "created=0 updated=0" in out.getvalue() and "errors=0" in out.getvalue()
     bad = tmp_path / "bad.csv"
-    rows = _new_rows(2, layout_name="en")
+    rows = sheet_rows(2, layout_name="en")
     _set(rows, 3, "access_right", "?", layout_name="en")
-    bad.write_bytes(_csv(rows))
+    bad.write_bytes(sheet_csv(rows))
     out = io.StringIO()
     with pytest.raises(CommandError):
         call_command("sheet_import", str(bad), user=RESEARCHER, language="en", stdout=out, stderr=io.StringIO())
@@ -468,16 +435,16 @@ def test_management_commands_export_and_reimport(demo, tmp_path):
 
 
 def test_api_import_and_export(client, demo):
-    user = _user(language="ja")
+    user = demo_user(language="ja")
     client.force_login(user)
-    rows = _new_rows(2)
+    rows = sheet_rows(2)
     _set(rows, 3, "issued_date", "x")
-    response = client.post("/api/v1/sheet/import/", {"upload": SimpleUploadedFile("s.csv", _csv(rows)),
+    response = client.post("/api/v1/sheet/import/", {"upload": SimpleUploadedFile("s.csv", sheet_csv(rows)),
                                                       "dry_run": "false"})
     assert response.status_code == 400
     assert response.json()["errors"] == [{"row": 3, "column": "掲載日・掲載更新日", "value": "x",
                                           "reason": "日付ではありません。YYYY-MM-DD の形で書いてください。"}]
-    response = client.post("/api/v1/sheet/import/", {"upload": SimpleUploadedFile("s.csv", _csv(_new_rows(2))),
+    response = client.post("/api/v1/sheet/import/", {"upload": SimpleUploadedFile("s.csv", sheet_csv(sheet_rows(2))),
                                                       "dry_run": "true"})
     assert response.status_code == 200 and len(response.json()["created"]) == 2
     export = client.get("/api/v1/sheet/export/", {"file": "xlsx"})
@@ -486,7 +453,7 @@ def test_api_import_and_export(client, demo):
 
 
 def test_sheet_pages_show_the_forms_and_a_running_job(client, demo):
-    user = _user(language="en")
+    user = demo_user(language="en")
     client.force_login(user)
     page = client.get("/data/sheet/").content.decode()
     assert 'enctype="multipart/form-data"' in page and 'name="upload"' in page and 'name="file"' in page
@@ -537,11 +504,11 @@ def _reasons(user, content: bytes, filename: str, dry_run=False) -> list[str]:
 
 def test_uploads_that_would_cost_too_much_get_a_clear_refusal(client, db, settings):
     user = UserFactory(preferred_language="en")
-    rows = _new_rows(1)
-    with_nul = _csv(rows[:1] + [[cell + "\x00" if i == 6 else cell for i, cell in enumerate(rows[1])]])
+    rows = sheet_rows(1)
+    with_nul = sheet_csv(rows[:1] + [[cell + "\x00" if i == 6 else cell for i, cell in enumerate(rows[1])]])
     for dry_run in (True, False):
         assert _reasons(user, with_nul, "s.csv", dry_run) == ["Line 2 holds a NUL character, which no cell may hold."]
-    long_cell = _csv(rows[:1] + [rows[1][:6] + ["x" * 200_000] + rows[1][7:]])
+    long_cell = sheet_csv(rows[:1] + [rows[1][:6] + ["x" * 200_000] + rows[1][7:]])
     assert _reasons(user, long_cell, "s.csv")[0].startswith("Line 2 cannot be read: a cell is longer than 131072")
     entity = _workbook(rows, patch=lambda name, xml: xml.replace(
         b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><worksheet', 1) if name.endswith("sheet1.xml") else xml)
@@ -557,7 +524,7 @@ def test_uploads_that_would_cost_too_much_get_a_clear_refusal(client, db, settin
     assert _reasons(user, declared, "s.xlsx") == ["No project with this Japan Grant Number is open to you for "
                                                   "registering data."]
     settings.SHEET_MAX_ROWS = 3
-    assert _reasons(user, _csv(_new_rows(5)), "s.csv") == [
+    assert _reasons(user, sheet_csv(sheet_rows(5)), "s.csv") == [
         "The file has more than 3 rows; split it into smaller files."]
     client.force_login(user)
     for name, content in (("nul.csv", with_nul), ("entity.xlsx", entity), ("huge.xlsx", huge)):
@@ -567,40 +534,40 @@ def test_uploads_that_would_cost_too_much_get_a_clear_refusal(client, db, settin
 
 
 def test_every_problem_of_every_row_is_reported_at_once_and_dates_are_strict(demo):
-    user = _user(language="en")
-    rows = _new_rows(3)
+    user = demo_user(language="en")
+    rows = sheet_rows(3)
     for key, value in (("issued_date", "20250401"), ("access_right", "half"), ("license", "mine"),
                        ("contact_phone", "call me"), ("repository_url", "ftp://x"), ("creator_numbers", "12ab")):
         _set(rows, 2, key, value)
     _set(rows, 3, "issued_date", "2025-W14-2")
     _set(rows, 4, "title_ja", "")
     _set(rows, 4, "hosting_institution_ja", "")
-    result = sheet_import_file(user=user, content=_csv(rows), filename="s.csv", dry_run=True, language="en")
+    result = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=True, language="en")
     assert sorted((e["row"], e["column"]) for e in result.errors) == [
         (2, "アクセス権"), (2, "データ作成者の研究者番号"), (2, "データ管理者の所属機関の連絡先電話番号"),
         (2, "リポジトリURL・DOIリンク"), (2, "掲載日・掲載更新日"), (2, "管理対象データの利活用・提供方針(ライセンス)"),
         (3, "掲載日・掲載更新日"), (4, "データの名称"), (4, "データ管理機関")]
-    drafts = sheet_import_file(user=user, content=_csv(rows[:1] + rows[3:]), filename="s.csv", dry_run=True,
+    drafts = sheet_import_file(user=user, content=sheet_csv(rows[:1] + rows[3:]), filename="s.csv", dry_run=True,
                                language="en", as_drafts=True)
     assert drafts.ok and drafts.created == ["JP24K00366 / new-3"]
 
 
 def test_rows_of_records_that_are_not_yours_count_unless_changed(demo):
-    owner, other = _user(), _user("researcher2@demo.example.ac.jp", language="en")
+    owner, other = demo_user(), demo_user("researcher2@demo.example.ac.jp", language="en")
     rows = _csv_rows(sheet_export_csv(records=sheet_records(user=other), language="ja"))
-    result = sheet_import_file(user=other, content=_csv(rows), filename="s.csv", dry_run=True, language="en")
+    result = sheet_import_file(user=other, content=sheet_csv(rows), filename="s.csv", dry_run=True, language="en")
     assert result.ok and result.not_yours > 0
     foreign = ManagedData.objects.visible_to(other).exclude(pk__in=ManagedData.objects.editable_by(other)).filter(
         created_by=owner).first()
     row = next(i for i, r in enumerate(rows, 1) if (r[3], r[5]) == (foreign.project.grant_number, foreign.data_no))
     _set(rows, row, "title_ja", "書き換え", layout_name="ja")
-    result = sheet_import_file(user=other, content=_csv(rows), filename="s.csv", dry_run=False, language="en")
+    result = sheet_import_file(user=other, content=sheet_csv(rows), filename="s.csv", dry_run=False, language="en")
     assert [(e["row"], e["column"]) for e in result.errors] == [(row, "データの名称")]
     assert result.errors[0]["reason"].startswith("You may not change this record")
 
 
 def test_the_worksheet_the_user_saved_on_is_the_one_imported(demo):
-    user = _user(language="en")
+    user = demo_user(language="en")
     draft = ManagedData.objects.get(status="draft")
     content = sheet_export_xlsx(records=sheet_records(user=user, project_id=draft.project_id, status="draft"),
                                 language="en")

@@ -9,20 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from metadata.models import ManagedData
-from tests.metadata.conftest import PEOPLE, ROLES, client_for, future
+from tests.metadata.conftest import DATA_ACCESS, ROLES, client_for, expected_viewers, future
 
 STATES = ["draft", "submitted", "returned", "published", "withdrawn"]
 METADATA_ACCESS = ["open access", "restricted access", "closed access"]
-INSIDERS = PEOPLE | {"librarian", "superuser"}
-INSTITUTION = INSIDERS | {"member", "reviewer"}
-DMP_READERS = {"reviewer", "funder_officer"}  # may read the project's DMP, so its records' metadata
-
-
-def expected_viewers(state, metadata_access):
-    if state not in ("published", "withdrawn"):
-        return INSIDERS | DMP_READERS
-    by_access = {"open access": set(ROLES), "restricted access": INSTITUTION, "closed access": INSIDERS}
-    return by_access[metadata_access] | DMP_READERS
 
 
 def _title(record):
@@ -68,15 +58,6 @@ def test_invisible_record_is_404_never_403(cast, client):
     assert client.get(record.get_absolute_url()).status_code == 404
     assert client.get(reverse("metadata:api-managed-data-detail", args=[record.pk])).status_code == 404
     assert client.post(reverse("metadata:api-managed-data-publish", args=[record.pk])).status_code == 404
-
-
-DATA_ACCESS = {
-    "open": set(ROLES),
-    "embargoed_future": INSIDERS,
-    "embargoed_past": set(ROLES),
-    "shared": INSIDERS | {"outsider"},  # the outsider is named in shared_with
-    "closed": INSIDERS,
-}
 
 
 @pytest.mark.parametrize("surface", ["detail", "api_detail"])

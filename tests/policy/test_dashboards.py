@@ -4,7 +4,6 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from policy.models import DataPolicy, FundingProgram, ProgramRequirement
@@ -28,11 +27,6 @@ def table_row(html: str, header: str) -> list[str]:
     match = re.search(r'<tr><th scope="row">(?:<a [^>]*>)?' + re.escape(header) + r"(?:</a>)?</th>(.*?)</tr>", html)
     assert match, f"no row {header!r}"
     return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1))]
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def test_demo_requirement_dashboard_shows_78_percent_for_fy2023_in_table_chart_and_csv(client, demo):

@@ -14,7 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from tests.factories import PASSWORD, UserFactory
 from tests.fakes.orcid import FakeOrcid
-from tests.identity.test_orcid import orcid_round_trip
+from tests.identity.conftest import orcid_round_trip
 
 pytestmark = pytest.mark.django_db
 
