@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import Confirmation
 from portal.models import Institution, Role, RoleAssignment, User
 
 from .models import Project, ProjectMember, QuestionType
@@ -41,6 +42,10 @@ class ProjectForm(forms.ModelForm):
         department, institution = cleaned.get("department"), cleaned.get("institution")
         if department and institution and department.institution_id != institution.pk:
             self.add_error("department", _("Choose a department of the chosen institution."))
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:  # the model's constraint, said at the field it concerns
+            self.add_error("end_date", ValidationError(
+                _("The end date must not be before the start date."), code="period_order"))
         return cleaned
 
 
@@ -130,9 +135,36 @@ class SectionForm(forms.Form):
         return cleaned
 
 
-class TransitionForm(forms.Form):
+class TransitionMessageForm(forms.Form):
+    message = forms.CharField(label=_("Message (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TransitionForm(TransitionMessageForm):
     action = forms.CharField(widget=forms.HiddenInput)
-    message = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# The transitions a page asks to confirm, with what they do in plain words. Requesting changes needs a
+# message, which is its confirmation; starting a revision changes nothing in force.
+CONFIRMATIONS = {
+    "submit": Confirmation(
+        _("Submit this DMP for review?"),
+        _("The plan goes to the research office for review, and its answers as they are now are kept as a new "
+          "version. The reviewers are notified. You cannot edit the plan until they approve it or return it "
+          "with requested changes."),
+        _("Submit for review")),
+    "approve": Confirmation(
+        _("Approve this DMP?"),
+        _("The submitted version becomes the approved plan in force, and the project's editors are notified. "
+          "Any later change needs a revision, which is reviewed again."),
+        _("Approve")),
+    "withdraw": Confirmation(
+        _("Withdraw this DMP?"),
+        _("The plan leaves review for good: it can no longer be edited, submitted or approved. Its versions and "
+          "history are kept. This cannot be undone."),
+        _("Withdraw")),
+}
+# Which of them offer an optional message to the people notified.
+CONFIRM_MESSAGE = ("approve", "withdraw")
 
 
 class CommentForm(forms.Form):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dmps/<int:pk>/project/", views.dmp_project_edit, name="dmp-project-edit"),
     path("dmps/<int:pk>/edit/<int:section>/", views.dmp_edit, name="dmp-edit"),
     path("dmps/<int:pk>/transition/", views.dmp_transition_view, name="dmp-transition"),
+    path("dmps/<int:pk>/comment/", views.dmp_comment_add, name="dmp-comment"),
     path("dmps/<int:pk>/versions/<int:number>/", views.dmp_version, name="dmp-version"),
     path("dmps/<int:pk>/versions/<int:number>/comment/", views.comment_add, name="dmp-comment-add"),
     path("dmps/comments/<int:pk>/resolve/", views.comment_resolve, name="dmp-comment-resolve"),

@@ -4,12 +4,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .filters import DMPFilter
-from .forms import CommentForm, MemberFormSet, ProjectForm, SectionForm, TransitionForm, members_from
+from .forms import (
+    CONFIRM_MESSAGE,
+    CONFIRMATIONS,
+    CommentForm,
+    MemberFormSet,
+    ProjectForm,
+    SectionForm,
+    TransitionForm,
+    TransitionMessageForm,
+    members_from,
+)
 from .models import DMPStatus, DMPVersion, ReviewComment
 from .pdf import dmp_pdf
 from .permissions import (
@@ -121,7 +132,7 @@ def _sheet(request, dmp, comments):
                         datasets=dataset_rows(project=dmp.project, viewer=request.user), comments=comments)
 
 
-def dmp_detail(request, pk, transition_errors=None, transition_form=None):
+def dmp_detail(request, pk, transition_errors=None, transition_form=None, comment_form=None):
     dmp = _get_dmp(request, pk)
     versions = list(dmp.versions.select_related("submitted_by").order_by("-number"))
     context = {
@@ -131,13 +142,21 @@ def dmp_detail(request, pk, transition_errors=None, transition_form=None):
         "transitions": dmp.transitions.select_related("actor", "version").order_by("-at", "-pk"),
         "changes": dmp.history.select_related("history_user").order_by("-history_date")[:20],
         "actions": allowed_actions(request.user, dmp),
+        "confirmed_actions": CONFIRMATIONS,
         "can_edit": can_edit_dmp(request.user, dmp),
         "can_review": can_review_dmp(request.user, dmp),
+        # Comments beside the answers concern the last submitted version.
+        "can_comment": bool(versions) and can_comment_dmp(request.user, dmp),
+        "comment_url": reverse("dmp:dmp-comment", args=[dmp.pk]),
+        "comment_version": versions[0] if versions else None,
+        "comment_form": comment_form,
+        "can_resolve": can_review_dmp(request.user, dmp) or can_edit_dmp(request.user, dmp),
         "missing": dmp_missing_answers(dmp=dmp) if dmp.editable else [],
         "transition_errors": transition_errors or [],
         "transition_form": transition_form or TransitionForm(),
     }
-    return render(request, "dmp/dmp_detail.html", context, status=400 if transition_errors else 200)
+    failed = transition_errors or comment_form is not None
+    return render(request, "dmp/dmp_detail.html", context, status=400 if failed else 200)
 
 
 def dmp_edit(request, pk, section):
@@ -172,9 +191,12 @@ def dmp_edit(request, pk, section):
     })
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def dmp_transition_view(request, pk):
+    """GET `?action=`: the confirmation step of the actions that ask for one; POST: the transition."""
     dmp = _get_dmp(request, pk)
+    if request.method == "GET":
+        return _transition_confirm(request, dmp, request.GET.get("action", ""))
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return dmp_detail(request, pk, transition_errors=[_("Choose an action.")], transition_form=form)
@@ -190,6 +212,24 @@ def dmp_transition_view(request, pk):
     return redirect(dmp)
 
 
+def _transition_confirm(request, dmp, action):
+    if action not in CONFIRMATIONS:
+        raise Http404
+    if action not in allowed_actions(request.user, dmp):
+        messages.error(request, _("This cannot be done now: the DMP is “%(state)s”, or you may not do it.") % {
+            "state": dmp.get_status_display()})
+        return redirect(dmp)
+    missing = dmp_missing_answers(dmp=dmp) if action == "submit" else []
+    return render(request, "portal/action_confirm.html", {
+        "confirmation": CONFIRMATIONS[action], "subject": dmp.display_title, "back_url": dmp.get_absolute_url(),
+        "action_url": reverse("dmp:dmp-transition", args=[dmp.pk]), "hidden": [("action", action)],
+        "form": TransitionMessageForm() if action in CONFIRM_MESSAGE else None,
+        "button_class": "danger" if action == "withdraw" else "primary",
+        "blockers": [question.label for question in missing],
+        "blockers_title": _("Answer these required questions before submitting:"),
+    })
+
+
 def _get_version(request, pk, number):
     dmp = _get_dmp(request, pk)
     return dmp, get_object_or_404(DMPVersion.objects.select_related("template", "submitted_by"), dmp=dmp,
@@ -203,6 +243,7 @@ def dmp_version(request, pk, number, comment_form=None):
                          comments=version_comments_by_question(version=version))
     return render(request, "dmp/dmpversion_detail.html", {
         "dmp": dmp, "version": version, "sheet": sheet, "can_comment": can_comment_dmp(request.user, dmp),
+        "comment_url": reverse("dmp:dmp-comment-add", args=[dmp.pk, version.number]), "comment_version": version,
         "comment_form": comment_form, "versions": dmp.versions.order_by("number"),
         "can_resolve": can_review_dmp(request.user, dmp) or can_edit_dmp(request.user, dmp),
     }, status=400 if comment_form is not None else 200)
@@ -210,8 +251,26 @@ def dmp_version(request, pk, number, comment_form=None):
 
 @require_POST
 def comment_add(request, pk, number):
+    """A comment on a question of one version, from that version's page."""
     dmp, version = _get_version(request, pk, number)
-    form = CommentForm(request.POST)
+    return _comment_add(request, version, back=request.path.rsplit("/comment/", 1)[0] + "/",
+                        failed=lambda form: dmp_version(request, pk, number, comment_form=form))
+
+
+@require_POST
+def dmp_comment_add(request, pk):
+    """A comment beside a question on the DMP page: it concerns the last submitted version."""
+    dmp = _get_dmp(request, pk)
+    version = dmp.versions.select_related("template").order_by("-number").first()
+    if version is None:
+        raise Http404
+    return _comment_add(request, version, back=dmp.get_absolute_url(),
+                        failed=lambda form: dmp_detail(request, pk, comment_form=form))
+
+
+def _comment_add(request, version, *, back, failed):
+    # The comment box of a question has the id comment-<key>-body, which the error summary links to.
+    form = CommentForm(request.POST, auto_id=f"comment-{request.POST.get('question_key', '')}-%s")
     if form.is_valid():
         try:
             review_comment_add(version_id=version.pk, question_key=form.cleaned_data["question_key"],
@@ -221,9 +280,9 @@ def comment_add(request, pk, number):
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:
-        return dmp_version(request, pk, number, comment_form=form)
+        return failed(form)
     messages.success(request, _("Your comment was added."))
-    return redirect(f"{request.path.rsplit('/comment/', 1)[0]}/#q-{form.cleaned_data['question_key']}")
+    return redirect(f"{back}#q-{form.cleaned_data['question_key']}")
 
 
 @require_POST

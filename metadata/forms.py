@@ -1,8 +1,8 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dmp.models import Project
+from portal.forms import Confirmation
 from portal.validators import normalize_orcid
 
 from .models import ManagedData, RecordPerson
@@ -101,12 +101,12 @@ class ManagedDataForm(forms.ModelForm):
                 self.add_error("data_no", _("This data No. is already used in the project."))
         return data
 
-    def add_completeness_errors(self, people: list[RecordPerson]) -> None:
-        """Show every missing element at once, next to its field (fields that already have an error keep it)."""
-        for field, messages in self.instance.completeness_errors(people=people).items():
+    def add_completeness_errors(self, people: "BasePeopleFormSet") -> None:
+        """Show every missing element at once, next to its field (fields that already have an error keep
+        it); what concerns the creators and data managers goes to their rows' formset."""
+        for field, messages in self.instance.completeness_errors(people=people.unsaved_people()).items():
             if field == "people":
-                for message in messages:
-                    self.add_error(None, ValidationError(message))
+                people.non_form_errors().extend(messages)
             elif field not in self.errors:
                 for message in messages:
                     self.add_error(field, message)
@@ -143,6 +143,32 @@ PeopleFormSet = forms.formset_factory(PersonForm, formset=BasePeopleFormSet, ext
 class TransitionForm(forms.Form):
     message = forms.CharField(label=_("Message to the researcher"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WithdrawalForm(forms.Form):
+    message = forms.CharField(label=_("Reason for withdrawal (required)"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# The record actions a page asks to confirm, with what they do in plain words. Returning a record needs a
+# comment, which is its confirmation.
+CONFIRMATIONS = {
+    "submit": Confirmation(
+        _("Submit this record for curation?"),
+        _("The record goes to your institution's librarians, who are notified. They check it and publish it or "
+          "return it to you with a comment; you cannot edit it meanwhile."),
+        _("Submit for curation")),
+    "publish": Confirmation(
+        _("Publish this record?"),
+        _("Its metadata becomes visible as its metadata access allows, and open metadata is harvested over "
+          "OAI-PMH (for example by CiNii Research). The data follow the record's access rights. The researchers "
+          "are notified; later changes need a new version."),
+        _("Publish")),
+    "withdraw": Confirmation(
+        _("Withdraw this record?"),
+        _("The record leaves the public list and harvesters are told it was deleted; its page remains with your "
+          "reason. The researchers are notified. This cannot be undone."),
+        _("Withdraw")),
+}
 
 
 class BulkCurationForm(TransitionForm):

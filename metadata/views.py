@@ -4,15 +4,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dmp.models import Project
 from portal.i18n import current_language
 
 from .deposit.selectors import deposit_repositories_for
 from .filters import ManagedDataFilter
-from .forms import BulkCurationForm, ManagedDataForm, PeopleFormSet, TransitionForm, people_initial
+from .forms import (
+    CONFIRMATIONS,
+    BulkCurationForm,
+    ManagedDataForm,
+    PeopleFormSet,
+    TransitionForm,
+    WithdrawalForm,
+    people_initial,
+)
 from .models import ManagedData
 from .permissions import (
     allowed_actions,
@@ -166,7 +175,7 @@ def managed_data_edit(request, pk=None):
         valid = form.is_valid() & people.is_valid()
         data = {k: v for k, v in form.cleaned_data.items() if k != "project"}
         if submitting:
-            form.add_completeness_errors(people.unsaved_people())
+            form.add_completeness_errors(people)
         if valid:
             try:
                 if record is None:
@@ -183,10 +192,9 @@ def managed_data_edit(request, pk=None):
                 if not submitting:
                     messages.success(request, _("Draft saved."))
                     return redirect("metadata:managed-data-edit", pk=record.pk)
-                if not form.errors:
-                    managed_data_transition(record_id=record.pk, action="submit", actor=request.user)
-                    messages.success(request, _("Submitted for curation. The librarians have been notified."))
-                    return redirect(record)
+                if not (form.errors or people.total_error_count()):  # complete: confirm on the next page
+                    messages.success(request, _("Saved. Confirm the submission to send it to the librarians."))
+                    return redirect("metadata:managed-data-transition", pk=record.pk, action="submit")
                 messages.warning(request, _("Saved as a draft. Correct the marked elements to submit it."))
     return render(request, "metadata/manageddata_form.html", {
         "form": form, "people": people, "record": record,
@@ -208,10 +216,13 @@ def managed_data_new_version_view(request, pk):
     return redirect("metadata:managed-data-edit", new.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def managed_data_transition_view(request, pk, action):
+    """GET: the confirmation step of submit, publish and withdraw; POST: the action."""
     record = get_object_or_404(ManagedData.objects.visible_to(request.user), pk=pk)
+    if request.method == "GET":
+        return _transition_confirm(request, record, action)
     form = TransitionForm(request.POST)
     form.is_valid()
     try:
@@ -222,8 +233,30 @@ def managed_data_transition_view(request, pk, action):
     except PermissionDenied as error:
         messages.error(request, str(error) or _("You may not do this."))
     except ValidationError as error:
+        if action == "withdraw" and "message" in getattr(error, "error_dict", {}):
+            withdrawal = WithdrawalForm(request.POST)
+            withdrawal.add_error("message", error.error_dict["message"])
+            return _transition_confirm(request, record, action, form=withdrawal, status=400)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Done: the record is now %(state)s.") % {
             "state": ManagedData.objects.get(pk=record.pk).get_status_display()})
     return redirect(record)
+
+
+def _transition_confirm(request, record, action, form=None, status=200):
+    if action not in CONFIRMATIONS:
+        raise Http404
+    if action not in allowed_actions(request.user, record):
+        messages.error(request, _("This cannot be done now: the record is %(state)s, or you may not do it.") % {
+            "state": record.get_status_display()})
+        return redirect(record)
+    incomplete = record.completeness_errors() if action in ("submit", "publish") else {}
+    return render(request, "portal/action_confirm.html", {
+        "confirmation": CONFIRMATIONS[action], "subject": str(record), "back_url": record.get_absolute_url(),
+        "action_url": reverse("metadata:managed-data-transition", args=[record.pk, action]),
+        "form": form or (WithdrawalForm() if action == "withdraw" else None),
+        "button_class": "danger" if action == "withdraw" else "primary",
+        "blockers": [message for messages_ in incomplete.values() for message in messages_],
+        "blockers_title": _("Complete the record first:"),
+    }, status=status)

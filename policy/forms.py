@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import Confirmation
 from portal.models import Funder, Institution
 
 from .models import DataPolicy
@@ -54,6 +55,13 @@ class DataPolicyForm(forms.ModelForm):
         if not (cleaned.get("title_ja") or cleaned.get("title_en")):
             self.add_error("title_ja", forms.ValidationError(self.error_messages["no_title"], code="no_title"))
         return cleaned
+
+
+ADOPT_CONFIRMATION = Confirmation(
+    _("Adopt this data policy?"),
+    _("From the adoption date below, this policy is the institution's data policy: the public list of policies "
+      "and the dashboards show it as adopted, and it can no longer be edited."),
+    _("Adopt"))
 
 
 class DataPolicyAdoptForm(forms.Form):

@@ -4,16 +4,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from portal.charts import dashboard_response
 from portal.models import Institution
 
-from .forms import DashboardFilterForm, DataPolicyAdoptForm, DataPolicyForm, ProgramImportForm
+from .forms import ADOPT_CONFIRMATION, DashboardFilterForm, DataPolicyAdoptForm, DataPolicyForm, ProgramImportForm
 from .models import DataPolicy
 from .permissions import can_import_programs, can_manage_data_policies
 from .selectors import (
+    adopted_policy,
     institution_policies,
     institution_policy_list,
     managed_institutions,
@@ -60,7 +63,8 @@ def data_policy_detail(request, pk):
     return render(request, "policy/datapolicy_detail.html", {
         "policy": policy, "can_manage": manage,
         "history": policy.history.select_related("history_user") if manage else None,
-        "adopt_form": DataPolicyAdoptForm() if manage and policy.status == DataPolicy.Status.DRAFT else None,
+        "adopt_form": (DataPolicyAdoptForm(initial={"adopted_on": timezone.localdate()})
+                       if manage and policy.status == DataPolicy.Status.DRAFT else None),
     })
 
 
@@ -120,23 +124,39 @@ def data_policy_edit(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def data_policy_adopt_view(request, pk):
-    policy = get_object_or_404(DataPolicy.objects.visible_to(request.user), pk=pk)
-    form = DataPolicyAdoptForm(request.POST)
-    if form.is_valid():
-        try:
-            data_policy_adopt(policy_id=policy.pk, actor=request.user, adopted_on=form.cleaned_data["adopted_on"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The policy is adopted; the previous one is superseded."))
+    """GET: the confirmation step, with the adoption date (from the detail page's form); POST: adopt."""
+    policy = get_object_or_404(DataPolicy.objects.visible_to(request.user).select_related("institution"), pk=pk)
+    if not can_manage_data_policies(request.user, policy.institution_id):
+        raise PermissionDenied
+    if policy.status != DataPolicy.Status.DRAFT:
+        messages.error(request, _("This policy is %(state)s; only a draft can be adopted.") % {
+            "state": policy.get_status_display()})
+        return redirect(policy)
+    if request.method == "GET":
+        form = DataPolicyAdoptForm(initial={"adopted_on": request.GET.get("adopted_on") or timezone.localdate()})
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, _("Adoption date: %(error)s") % {"error": message})
-    return redirect(policy)
+        form = DataPolicyAdoptForm(request.POST)
+        if form.is_valid():
+            try:
+                data_policy_adopt(policy_id=policy.pk, actor=request.user, adopted_on=form.cleaned_data["adopted_on"])
+            except ValidationError as exc:
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+                for field, field_errors in errors.items():
+                    form.add_error(field if field in form.fields else None, field_errors)
+            else:
+                messages.success(request, _("The policy is adopted; the previous one is superseded."))
+                return redirect(policy)
+    current = adopted_policy(institution=policy.institution)
+    details = [_("The policy adopted until now, “%(title)s” (version %(version)s), becomes superseded.") % {
+        "title": current.title, "version": current.version} if current else
+        _("%(institution)s has no adopted data policy yet.") % {"institution": policy.institution.name}]
+    return render(request, "portal/action_confirm.html", {
+        "confirmation": ADOPT_CONFIRMATION, "subject": f"{policy.title} ({policy.version})",
+        "back_url": policy.get_absolute_url(), "details": details, "form": form,
+        "action_url": reverse("policy:data-policy-adopt", args=[policy.pk]),
+    }, status=400 if form.errors else 200)
 
 
 # Programs ----------------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -6,6 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import INSTITUTION_ROLES, Department, Role, User
 from .validators import normalize_orcid
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The confirmation step of an action people take from a page (never the API): the question the page
+    asks, what will happen in plain words, and the label of the button that does it."""
+
+    question: str
+    consequence: str
+    button: str
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

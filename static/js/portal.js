@@ -6,6 +6,18 @@
     var summary = document.querySelector(".error-summary");
     if (summary) { summary.focus(); }
   });
+  // A summary link moves focus to the field it names (following the link alone only scrolls); a group of
+  // checkboxes or radios gets its first input.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    var target = link && document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!target) { return; }
+    var field = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+    if (!field) { return; }
+    event.preventDefault();
+    field.scrollIntoView({block: "center"});
+    field.focus();
+  });
 })();
 
 // Warn before leaving a form with unsaved changes (forms marked data-warn-unsaved).

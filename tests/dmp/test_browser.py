@@ -57,17 +57,26 @@ def test_write_submit_comment_fix_resubmit_diff_approve(browser, live_server):
     page.get_by_text("節「研究データ情報」を保存しました。").wait_for()
     page.get_by_role("link", name="DMPに戻る（提出はこちらから）").click()
     page.get_by_role("button", name="レビューに提出").click()
+    page.get_by_role("heading", name="このDMPをレビューに提出しますか？").wait_for()
+    assert "研究推進部のレビューに回り" in page.locator(".confirm-consequence").inner_text()
+    dmp.refresh_from_db()
+    assert dmp.status == "draft" and not dmp.versions.exists()  # nothing happens before confirming
+    page.locator("[data-confirm]").click()
     page.get_by_text("完了しました。DMPは「提出済み」になりました。").wait_for()
 
-    # The reviewer comments on one answer of version 1 and requests changes.
+    # The reviewer comments beside one answer on the DMP page itself and requests changes.
     review = sign_in(browser, live_server, reviewer)
     review.goto(f"{live_server.url}/dmps/review/")
     review.get_by_role("link", name="日本語話し言葉コーパスの構築").click()
-    review.get_by_role("link", name="バージョン 1").click()
-    review.locator("#comment-sharing_details").fill("公開の時期と場所を具体的に書いてください。")
-    review.locator("#q-sharing_details").get_by_role("button", name="コメントを追加").click()
+    beside = review.locator("#q-sharing_details")
+    beside.get_by_text("この質問にコメント").click()
+    form = beside.locator('[data-question-comment="sharing_details"]')
+    form.get_by_label("「研究データの公開・提供方針詳細」へのコメント（バージョン 1）").fill(
+        "公開の時期と場所を具体的に書いてください。")
+    form.get_by_role("button", name="コメントする").click()
     review.get_by_text("コメントを追加しました。").wait_for()
-    review.goto(f"{live_server.url}{dmp.get_absolute_url()}")
+    assert "公開の時期と場所を具体的に書いてください。" in review.locator("#q-sharing_details").inner_text()
+    assert "公開の時期" not in review.locator("#q-sensitive_policy").inner_text()
     review.locator("#message-request_changes").fill("公開方針を具体的にしてください。")
     review.get_by_role("button", name="修正を依頼").click()
     review.get_by_text("完了しました。DMPは「修正依頼中」になりました。").wait_for()
@@ -84,6 +93,7 @@ def test_write_submit_comment_fix_resubmit_diff_approve(browser, live_server):
     page.get_by_text("節「研究データ情報」を保存しました。").wait_for()
     page.get_by_role("link", name="DMPに戻る（提出はこちらから）").click()
     page.get_by_role("button", name="レビューに提出").click()
+    page.locator("[data-confirm]").click()
     page.get_by_text("完了しました。DMPは「提出済み」になりました。").wait_for()
 
     # The reviewer sees the diff between the versions and approves.
@@ -96,6 +106,10 @@ def test_write_submit_comment_fix_resubmit_diff_approve(browser, live_server):
     assert "2026年3月に機関リポジトリで公開する。" in changed.locator("td.new").inner_text()
     review.goto(f"{live_server.url}{dmp.get_absolute_url()}")
     review.get_by_role("button", name="承認").click()
+    review.get_by_role("heading", name="このDMPを承認しますか？").wait_for()
+    dmp.refresh_from_db()
+    assert dmp.status == "submitted"  # nothing happens before confirming
+    review.locator("[data-confirm]").click()
     review.get_by_text("完了しました。DMPは「承認済み」になりました。").wait_for()
     dmp.refresh_from_db()
     assert dmp.status == "approved" and dmp.approved_version.number == 2

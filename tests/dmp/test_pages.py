@@ -211,3 +211,80 @@ def test_the_program_select_groups_programs_by_funder(client, templates, researc
     assert page.index('<optgroup label="AMED X">') < page.index("Translational Research") < page.index(
         '<optgroup label="JST X">') < page.index("Strategic Basic Research")
     assert "data-searchable=" in page
+
+
+def test_submit_and_approve_go_through_a_confirmation_page_that_works_without_javascript(client, dmp, reviewer,
+                                                                                        mailoutbox):
+    complete(dmp)
+    url = reverse("dmp:dmp-transition", args=[dmp.pk])
+    client.force_login(dmp.project.pi)
+    detail = client.get(dmp.get_absolute_url(), headers={"accept-language": "en"}).content.decode()
+    assert f'<form method="get" action="{url}" class="action-form action-submit">' in detail
+    page = client.get(url, {"action": "submit"}).content.decode()
+    assert "Submit this DMP for review?" in page and "You cannot edit the plan until" in page and "data-confirm" in page
+    assert f'<form method="post" action="{url}"' in page and 'name="action" value="submit"' in page
+    dmp.refresh_from_db()
+    assert dmp.status == "draft" and not dmp.versions.exists()  # looking at the step changes nothing
+    assert client.post(url, {"action": "submit"}).status_code == 302
+    dmp.refresh_from_db()
+    assert dmp.status == "submitted"
+
+    client.force_login(reviewer)
+    page = client.get(url, {"action": "approve"}, headers={"accept-language": "en"}).content.decode()
+    assert "Approve this DMP?" in page and "becomes the approved plan in force" in page
+    assert 'name="message"' in page
+    assert client.post(url, {"action": "approve", "message": "Fine."}).status_code == 302
+    dmp.refresh_from_db()
+    assert dmp.status == "approved" and dmp.transitions.last().message == "Fine."
+
+
+def test_confirmation_step_refuses_what_the_user_may_not_do_and_lists_missing_answers(client, dmp, reviewer):
+    url = reverse("dmp:dmp-transition", args=[dmp.pk])
+    client.force_login(dmp.project.pi)
+    page = client.get(url, {"action": "submit"}, headers={"accept-language": "en"}).content.decode()
+    assert "Answer these required questions before submitting:" in page and "data-confirm" not in page
+    assert client.get(url, {"action": "approve"}).status_code == 302  # a researcher does not approve
+    assert client.get(url, {"action": "explode"}).status_code == 404
+    assert client.get(url).status_code == 404
+
+
+def test_reviewer_comments_beside_a_question_on_the_dmp_page(client, dmp, reviewer):
+    complete(dmp)
+    dmp_transition(dmp_id=dmp.pk, action="submit", actor=dmp.project.pi)
+    client.force_login(dmp.project.pi)
+    assert "data-question-comment" not in client.get(dmp.get_absolute_url()).content.decode()
+    client.force_login(reviewer)
+    html = client.get(dmp.get_absolute_url()).content.decode()
+    scope = html[html.index('id="q-scope"'):html.index('id="q-manager"')]
+    assert 'data-question-comment="scope"' in scope and '<button type="submit">Comment</button>' in scope
+    url = reverse("dmp:dmp-comment", args=[dmp.pk])
+    response = client.post(url, {"question_key": "scope", "body": "範囲を具体的に"})
+    assert response.status_code == 302 and response.url == f"{dmp.get_absolute_url()}#q-scope"
+    comment = dmp.versions.get().comments.get()
+    assert (comment.question_key, comment.author, comment.body) == ("scope", reviewer, "範囲を具体的に")
+    html = client.get(dmp.get_absolute_url()).content.decode()
+    assert "範囲を具体的に" in html[html.index('id="q-scope"'):html.index('id="q-manager"')]
+    response = client.post(url, {"question_key": "scope", "body": "  "}, headers={"accept-language": "en"})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'href="#comment-scope-body"' in html
+    assert 'id="comment-scope-body"' in html and dmp.versions.get().comments.count() == 1
+
+
+def test_project_form_summary_links_the_date_order_and_member_errors_to_their_fields(client, templates, researcher,
+                                                                                     institution):
+    client.force_login(researcher)
+    response = client.post(reverse("dmp:dmp-create"), {
+        "project-institution": institution.pk, "project-grant_number": "JP24K00002", "project-name_ja": "課題",
+        "project-program": FundingProgramFactory().pk, "project-research_field": "900",
+        "project-start_date": "2026-04-01", "project-end_date": "2025-03-31",
+        "members-TOTAL_FORMS": "2", "members-INITIAL_FORMS": "0", "members-0-email": "",
+        "members-0-role": "co_investigator", "members-1-email": "nobody@example.org",
+        "members-1-role": "co_investigator",
+    }, headers={"accept-language": "en"})
+    html = response.content.decode()
+    summary = html[html.index('class="error-summary"'):html.index("</div>", html.index('class="error-summary"'))]
+    assert '<a href="#id_project-end_date">End date: The end date must not be before the start date.</a>' in summary
+    assert '<a href="#id_members-1-email">Contributor 2 · E-mail address: No portal user' in summary
+    field = html[html.index('id="id_project-end_date"'):]
+    assert field.index("The end date must not be before the start date.") < field.index("</div>")
+    assert not DMP.objects.exists()

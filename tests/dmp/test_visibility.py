@@ -21,10 +21,12 @@ SURFACES = [
     lambda dmp: reverse("dmp:dmp-api-detail", args=[dmp.pk]),
     lambda dmp: reverse("dmp:dmp-api-comments", args=[dmp.pk]),
     lambda dmp: reverse("madmp:madmp-export", args=[dmp.pk]),
+    lambda dmp: reverse("dmp:dmp-transition", args=[dmp.pk]) + "?action=withdraw",  # a confirmation step
 ]
 POSTS = [
     lambda dmp: reverse("dmp:dmp-transition", args=[dmp.pk]),
     lambda dmp: reverse("dmp:dmp-comment-add", args=[dmp.pk, 1]),
+    lambda dmp: reverse("dmp:dmp-comment", args=[dmp.pk]),
     lambda dmp: reverse("dmp:dmp-project-edit", args=[dmp.pk]),
     lambda dmp: reverse("dmp:dmp-api-submit", args=[dmp.pk]),
 ]

@@ -41,6 +41,13 @@ def test_researcher_fixes_three_mistakes_in_japanese_without_losing_anything(bro
     embargo_error = "公開予定日（公開期間猶予の場合）: アクセス権が公開期間猶予の場合は必須です"
     assert any(e.startswith(embargo_error) for e in errors)
     assert any(e.startswith("リポジトリURL・DOIリンク: DOIの形式が正しくありません") for e in errors)
+    # The summary at the top names each error, the creator row's too, and its link takes focus to the field.
+    summary = page.locator(".error-summary")
+    assert summary.locator("a").count() == 3
+    row_link = summary.get_by_role("link", name="人物 1 · e-Rad研究者番号: e-Rad研究者番号は半角数字8桁")
+    assert row_link.get_attribute("href") == "#id_people-0-erad_researcher_number"
+    row_link.click()
+    assert page.evaluate("document.activeElement.id") == "id_people-0-erad_researcher_number"
     # Everything typed is still there.
     assert page.get_by_label("データの名称（日本語）").input_value() == "BMI操作中の頭皮脳波データ"
     assert page.get_by_label("データの説明（日本語）").input_value() == "脳波計測の生データ"
@@ -54,7 +61,13 @@ def test_researcher_fixes_three_mistakes_in_japanese_without_losing_anything(bro
     with page.expect_navigation():
         page.get_by_role("button", name="キュレーションに提出").click()
 
-    assert "キュレーションに提出しました" in page.content()
+    # Saved, then the confirmation step says what submitting does; nothing is submitted before confirming.
+    page.get_by_role("heading", name="このレコードをキュレーションに提出しますか？").wait_for()
+    assert "その間は編集できません" in page.locator(".confirm-consequence").inner_text()
+    assert ManagedData.objects.get().status == "draft"
+    with page.expect_navigation():
+        page.locator("[data-confirm]").click()
+    assert "完了しました。レコードの状態：キュレーション待ち" in page.content()
     record = ManagedData.objects.get()
     assert (record.status, record.embargo_until, record.repository_url) == (
         "submitted", embargo, "https://doi.org/10.1234/eeg.2026")

@@ -38,16 +38,48 @@ def _researcher(client, language="ja"):
     return project
 
 
-def test_researcher_submits_a_complete_record_from_the_form(client, mailoutbox, django_capture_on_commit_callbacks):
-    project = _researcher(client)
+def test_researcher_submits_a_complete_record_from_the_form_after_confirming(
+        client, mailoutbox, django_capture_on_commit_callbacks):
+    project = _researcher(client, "en")
     librarian = user_with_role(Role.LIBRARIAN, institution=project.institution)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("metadata:managed-data-create"),
-                               {**FORM, "project": project.pk, "submit": "1"})
+    response = client.post(reverse("metadata:managed-data-create"), {**FORM, "project": project.pk, "submit": "1"})
     record = ManagedData.objects.get()
+    confirm_url = reverse("metadata:managed-data-transition", args=[record.pk, "submit"])
+    assert response.status_code == 302 and response["Location"] == confirm_url
+    assert record.status == "draft" and record.people.count() == 2 and not mailoutbox
+
+    page = client.get(confirm_url).content.decode()
+    assert "Submit this record for curation?" in page and "you cannot edit it meanwhile" in page
+    assert f'<form method="post" action="{confirm_url}"' in page and "data-confirm" in page
+    record.refresh_from_db()
+    assert record.status == "draft"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(confirm_url)
+    record.refresh_from_db()
     assert response.status_code == 302 and response["Location"] == record.get_absolute_url()
-    assert record.status == "submitted" and record.people.count() == 2
+    assert record.status == "submitted"
     assert [m.to for m in mailoutbox] == [[librarian.email]]
+
+
+def test_confirmation_of_an_incomplete_record_lists_what_is_missing_and_offers_no_button(client):
+    project = _researcher(client, "en")
+    record = make_record(project=project, status="draft", license="")
+    page = client.get(reverse("metadata:managed-data-transition", args=[record.pk, "submit"])).content.decode()
+    assert "Complete the record first:" in page and "Choose a license" in page and "data-confirm" not in page
+
+
+def test_withdrawal_is_confirmed_with_its_reason_at_the_field(client):
+    record = make_record(status="published")
+    client.force_login(user_with_role(Role.LIBRARIAN, institution=record.institution))
+    url = reverse("metadata:managed-data-transition", args=[record.pk, "withdraw"])
+    detail = client.get(record.get_absolute_url(), headers={"accept-language": "en"}).content.decode()
+    assert f'<form method="get" action="{url}"' in detail
+    response = client.post(url, {"message": ""}, headers={"accept-language": "en"})
+    assert response.status_code == 400 and 'href="#id_message"' in response.content.decode()
+    assert ManagedData.objects.get(pk=record.pk).status == "published"
+    assert client.post(url, {"message": "Consent withdrawn."}).status_code == 302
+    assert ManagedData.objects.get(pk=record.pk).status == "withdrawn"
 
 
 def test_three_mistakes_get_three_japanese_field_errors_and_nothing_typed_is_lost(client):

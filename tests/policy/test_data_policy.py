@@ -174,3 +174,24 @@ def test_a_policy_cannot_be_adopted_with_a_future_date(client, institution, admi
     assert "later than today" in response.content.decode()
     assert DataPolicy.objects.adopted().filter(institution=institution).get() == current
     assert DataPolicy.objects.get(pk=draft.pk).status == DataPolicy.Status.DRAFT
+
+
+def test_adoption_is_confirmed_on_a_page_that_names_the_policy_it_supersedes(client, institution, admin):
+    current = data_policy_create(institution=institution, actor=admin, data=DATA)
+    data_policy_adopt(policy_id=current.pk, actor=admin, adopted_on=datetime.date(2021, 4, 1))
+    draft = data_policy_create(institution=institution, actor=admin, data={**DATA, "version": "2.0"})
+    client.force_login(admin)
+    url = reverse("policy:data-policy-adopt", args=[draft.pk])
+    detail = client.get(draft.get_absolute_url()).content.decode()
+    assert f'<form method="get" action="{url}"' in detail
+    page = client.get(url, {"adopted_on": "2025-04-01"}).content.decode()
+    assert "Adopt this data policy?" in page and "data-confirm" in page and 'value="2025-04-01"' in page
+    assert "“Research Data Policy” (version 1.0), becomes superseded" in page
+    assert DataPolicy.objects.get(pk=draft.pk).status == DataPolicy.Status.DRAFT
+    response = client.post(url, {"adopted_on": ""}, headers={"accept-language": "en"})
+    assert response.status_code == 400 and 'href="#id_adopted_on"' in response.content.decode()
+    assert client.post(url, {"adopted_on": "2025-04-01"}).status_code == 302
+    assert DataPolicy.objects.adopted().get(institution=institution) == DataPolicy.objects.get(pk=draft.pk)
+    assert client.get(url).status_code == 302  # adopted: nothing left to confirm
+    client.force_login(UserFactory())
+    assert client.get(url).status_code in (403, 404)

@@ -106,6 +106,7 @@ def pages(world) -> list[str]:
         f"/dmps/{dmp.pk}/diff/", "/dashboards/dmp-review/", "/dashboards/dmp-review/dmps/", "/deposits/",
         "/deposits/progress/", "/deposits/new/", f"/deposits/record/{record.pk}/", "/accounts/login/",
         "/accounts/password/reset/", "/accounts/password/reset/sent/", "/accounts/password/reset/complete/",
+        f"/dmps/{dmp.pk}/transition/", f"/data/{record.pk}/submit/",  # the confirmation steps
     ]
 
 
@@ -113,7 +114,8 @@ def pages(world) -> list[str]:
 NAMES = ["q", "year", "waiting_days", "status", "institution", "department", "funder", "program", "access_right",
          "research_field", "data_type", "sort", "page", "size", "scope", "by", "value", "access", "embargo_month",
          "project", "fiscal_year", "kind", "format", "table", "grant_number", "verb", "metadataPrefix", "set",
-         "identifier", "from", "until", "resumptionToken", "next", "section", "version", "language", "layout"]
+         "identifier", "from", "until", "resumptionToken", "next", "section", "version", "language", "layout",
+         "action", "adopted_on"]
 VALUES = st.one_of(
     st.sampled_from(["0", "-1", "1", "99999", "1000000", "99999999999999999999", "1e309", "NaN", "9999-12",
                      "0000-00", "2026-02", "2026-02-30", "funder:JST", "funder:", "institution:1",
@@ -146,11 +148,11 @@ def test_no_page_fails_whatever_its_query(client, world, data):
 def test_every_page_is_fuzzed(world):
     """Each URL pattern a GET can show is in `pages`, or listed here with the reason it is not."""
     not_pages = {"admin", "api", "logout", "set_language", "api-schema", "api-docs", "password_change",
-                 "password_change_done", "managed-data-transition", "data-policy-edit", "data-policy-adopt",
-                 "data-policy-detail", "import-detail", "dmp-transition", "dmp-version", "dmp-comment-add",
+                 "password_change_done", "data-policy-edit", "data-policy-adopt",
+                 "data-policy-detail", "import-detail", "dmp-version", "dmp-comment-add",
                  "dmp-comment-resolve", "job-detail", "job-retry", "import", None,
                  "madmp-import", "madmp-export",  # API operations: schemathesis drives them
-                 "notifications-read", "curation-bulk",  # POST only
+                 "notifications-read", "curation-bulk", "dmp-comment",  # POST only
                  "notification-open",  # follows one notification's link: no query parameter
                  "dmp-pdf",  # reads no query parameter, and a PDF takes seconds
                  "copy-primary", "delete", "managed-data-new-version", "identity-remove",  # POST only
