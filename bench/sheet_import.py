@@ -1,5 +1,8 @@
 """Import a generated 50 000-row metadata sheet (CSV) through the sheet import service, all or nothing,
-on the database DATABASE_URL names. Prints rows_per_s (rows validated and saved per second).
+on the database DATABASE_URL names: first as new records, then again with every row changed (a title and
+the creators), so that both write paths are measured. Prints rows_per_s (new rows validated and saved per
+second), update_rows_per_s, and the CPU seconds of this process for each (the database server works
+beside it; on a shared machine compare CPU time, and wall time only under the same load).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_oai_bench python bench/sheet_import.py [rows]"""
 
@@ -11,6 +14,27 @@ import time
 import uuid
 
 from _server import django_setup
+
+
+def sheet(columns, grant: str, rows: int, revision: str) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([header for _key, header in columns])
+    for i in range(rows):
+        values = {key: "" for key, _header in columns}
+        values.update(
+            grant_number=grant, data_no=str(i + 1), title_ja=f"シートのデータ {i + 1}",
+            title_en=f"Sheet dataset {i + 1}{revision}",
+            issued_date="2026-01-15", description_en="Imported by the bench.", research_field="情報通信",
+            data_type="データセット", file_size="10GB", provision_policy="無償", license="CC BY 4.0",
+            citation_en=f"Bench (2026) Sheet dataset {i + 1}", access_right="公開",
+            repository_url=f"https://repo.example.ac.jp/{i + 1}",
+            creators="計測 太郎|Taro Keisoku" + (";計測 花子|Hanako Keisoku" if revision else ""),
+            creator_numbers="12345678", hosting_institution_ja="シート大学", data_managers="計測 太郎|Taro Keisoku",
+            contact_email="rdm@sheet.example.ac.jp", data_manager_type="個人", metadata_access="公開",
+        )
+        writer.writerow([values[key] for key, _header in columns])
+    return "\ufeff".encode() + out.getvalue().encode()
 
 
 def main() -> int:
@@ -36,37 +60,24 @@ def main() -> int:
     grant = "JPSHEET" + uuid.uuid4().hex[:10].upper()  # a fresh project: every row creates a record
     project = Project.objects.create(grant_number=grant, institution=institution, program=program, pi=user,
                                      name_en="Sheet bench", research_field="289")
-    out = io.StringIO()
-    writer = csv.writer(out)
     columns = layout("portal", "ja")
-    writer.writerow([header for _key, header in columns])
-    for i in range(rows_wanted):
-        values = {key: "" for key, _header in columns}
-        values.update(
-            grant_number=grant, data_no=str(i + 1), title_ja=f"シートのデータ {i + 1}",
-            title_en=f"Sheet dataset {i + 1}",
-            issued_date="2026-01-15", description_en="Imported by the bench.", research_field="情報通信",
-            data_type="データセット", file_size="10GB", provision_policy="無償", license="CC BY 4.0",
-            citation_en=f"Bench (2026) Sheet dataset {i + 1}", access_right="公開",
-            repository_url=f"https://repo.example.ac.jp/{i + 1}", creators="計測 太郎|Taro Keisoku",
-            creator_numbers="12345678", hosting_institution_ja="シート大学", data_managers="計測 太郎|Taro Keisoku",
-            contact_email="rdm@sheet.example.ac.jp", data_manager_type="個人", metadata_access="公開",
-        )
-        writer.writerow([values[key] for key, _header in columns])
-    content = "\ufeff".encode() + out.getvalue().encode()
-    started, cpu = time.perf_counter(), time.process_time()
-    result = sheet_import_file(user=user, content=content, filename="bench.csv", dry_run=False, language="en")
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    saved = ManagedData.objects.filter(project=project).count()
-    if not result.ok or saved != rows_wanted:
-        print(f"error=saved {saved} of {rows_wanted}; first problems: {result.errors[:3]}", file=sys.stderr)
-        return 1
     print(f"rows={rows_wanted}")
-    print(f"file_mb={len(content) / 1e6:.1f}")
-    print(f"total_s={elapsed:.2f}")
-    print(f"rows_per_s={rows_wanted / elapsed:.0f}")
-    print(f"python_cpu_s={cpu:.2f}")  # this process only (the database server works beside it)
-    print(f"load_average_1m={os.getloadavg()[0]:.2f}")
+    for label, revision in (("", ""), ("update_", " (revised)")):
+        content = sheet(columns, grant, rows_wanted, revision)
+        started, cpu = time.perf_counter(), time.process_time()
+        result = sheet_import_file(user=user, content=content, filename="bench.csv", dry_run=False, language="en")
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        saved = ManagedData.objects.filter(project=project, title_en__endswith=revision).count()
+        done = len(result.updated if revision else result.created)
+        if not result.ok or saved != rows_wanted or done != rows_wanted:
+            print(f"error={label}saved {saved} of {rows_wanted}; first problems: {result.errors[:3]}", file=sys.stderr)
+            return 1
+        print(f"{label}file_mb={len(content) / 1e6:.1f}")
+        print(f"{label}total_s={elapsed:.2f}")
+        print(f"{label}rows_per_s={rows_wanted / elapsed:.0f}")
+        print(f"{label}python_cpu_s={cpu:.2f}")  # this process only
+        print(f"{label}rows_per_cpu_s={rows_wanted / cpu:.0f}")
+        print(f"{label}load_average_1m={os.getloadavg()[0]:.2f}")
     return 0
 
 

@@ -19,13 +19,14 @@ from portal.validators import normalize_ror
 
 from .files.models import DataFile
 from .models import CurationEvent, ManagedData, RecordPerson
-from .oai.rendering import harvest_refresh
+from .oai.rendering import harvest_refresh, harvest_refresh_once
 from .permissions import (
     ACTION_PERMISSIONS,
     can_create_managed_data,
     can_curate_managed_data,
     can_edit_managed_data,
     can_make_new_version,
+    editable_record_ids,
     has_duty_conflict,
 )
 from .validators import normalize_repository_url
@@ -123,12 +124,15 @@ def _person_rows(people: list[dict]) -> list[RecordPerson]:
     return rows
 
 
-def _set_people(record: ManagedData, rows: list[RecordPerson]) -> None:
-    record.people.all().delete()
-    for row in rows:
-        row.record = record
-    RecordPerson.objects.bulk_create(rows)
-    harvest_refresh([record.pk])  # bulk_create sends no signal
+def _set_people(changes: list[tuple[ManagedData, list[RecordPerson]]]) -> None:
+    """Replace the people of each record by its new rows, in bulk; harvesters' view rendered once each."""
+    with harvest_refresh_once():  # the delete's signals ask once per person
+        RecordPerson.objects.filter(record__in=[record.pk for record, _rows in changes]).delete()
+        for record, rows in changes:
+            for row in rows:
+                row.record = record
+        RecordPerson.objects.bulk_create([row for _record, rows in changes for row in rows], batch_size=2000)
+        harvest_refresh([record.pk for record, _rows in changes])  # bulk_create sends no signal
 
 
 def _check(record: ManagedData, people: list[dict] | None, *, complete: bool, given=None,
@@ -195,7 +199,7 @@ def _keep_user_links(record: ManagedData, people: list[dict]) -> list[dict]:
     open_rows = [i for i, person in enumerate(people) if "user" not in person]
     if not open_rows or record.pk is None:
         return people
-    current = list(record.people.order_by("kind", "position", "pk").select_related("user"))
+    current = sorted(record.people.all(), key=lambda p: (p.kind, p.position, p.pk))  # prefetched, if they were
     unmatched = list(current)
     position = {i: sum(1 for p in people[:i] if p.get("kind") == people[i].get("kind")) for i in open_rows}
 
@@ -213,16 +217,17 @@ def _keep_user_links(record: ManagedData, people: list[dict]) -> list[dict]:
 
 
 def managed_data_revise(*, record: ManagedData, data: dict, people: list[dict] | None = None,
-                        complete: bool = False) -> list[RecordPerson] | None:
+                        complete: bool = False, check_unique: bool = True) -> list[RecordPerson] | None:
     """Apply `data` to `record` (not saved) and check it as `managed_data_build` does; the new people rows
-    when `people` is given, each keeping its link to a portal user (`_keep_user_links`)."""
+    when `people` is given, each keeping its link to a portal user (`_keep_user_links`). `check_unique=False`
+    leaves the data No. to a caller that matched the record by it."""
     for key, value in _normalise(data).items():
         if key in EDITABLE_FIELDS:
             setattr(record, key, value)
     record.set_project_columns(record.project)
     if people is not None:
         people = _keep_user_links(record, people)
-    return _check(record, people, complete=complete)
+    return _check(record, people, complete=complete, check_unique=check_unique)
 
 
 def record_people_take_verified_orcid(*, user, orcid: str) -> int:
@@ -274,10 +279,53 @@ def managed_data_update(*, record_id: int, actor, data: dict, people: list[dict]
     record.updated_at = timezone.now()
     record.search_text = record.build_search_text()
     record._history_user = actor
-    record.save()
-    if rows is not None:
-        _set_people(record, rows)
+    with harvest_refresh_once():
+        record.save()
+        if rows is not None:
+            _set_people([(record, rows)])
     return record
+
+
+def _state(record: ManagedData) -> tuple:
+    """What a revision was based on: the record's state, elements and people."""
+    people = sorted((p.kind, p.position, p.pk, *(getattr(p, f) for f in PERSON_FIELDS if f != "user"), p.user_id)
+                    for p in record.people.all())
+    return record.status, [getattr(record, f) for f in EDITABLE_FIELDS], people
+
+
+@transaction.atomic
+def managed_data_update_many(*, actor, revisions: list[tuple[ManagedData, ManagedData, list[RecordPerson] | None]]
+                             ) -> list[ManagedData]:
+    """The bulk form of `managed_data_update`, for the sheet import: each revision is (the record as read,
+    with its people prefetched; its copy changed and checked by `managed_data_revise`; the new people rows
+    or None). Under row locks every record must still be as read and `actor` may still change it; then one
+    bulk update per set of changed columns with history rows (simple_history's `bulk_update_with_history`),
+    the people replaced in bulk, and what harvesters get rendered once per record."""
+    read = {record.pk: record for record, _revised, _rows in revisions}
+    current = (ManagedData.objects.select_for_update(of=("self",)).filter(pk__in=list(read))
+               .select_related("project").prefetch_related("people"))
+    current = {record.pk: record for record in current}
+    allowed = editable_record_ids(actor, current.values())
+    for pk, record in read.items():
+        now_record = current.get(pk)
+        if now_record is None or pk not in allowed:
+            raise PermissionDenied(managed_data_edit_refusal(now_record or record))
+        if _state(now_record) != _state(record):
+            raise ValidationError(_("“%(record)s” was changed by someone else meanwhile.") % {"record": record})
+    now = timezone.now()
+    groups: dict[tuple, list[ManagedData]] = {}
+    for record, revised, _rows in revisions:
+        revised.updated_at = now
+        revised.search_text = revised.build_search_text()
+        changed = tuple(f.attname for f in ManagedData._meta.concrete_fields
+                        if getattr(revised, f.attname) != getattr(record, f.attname))
+        groups.setdefault(changed, []).append(revised)
+    with harvest_refresh_once():
+        for fields, records in groups.items():
+            bulk_update_with_history(records, ManagedData, list(fields), batch_size=1000, default_user=actor)
+        _set_people([(revised, rows) for _record, revised, rows in revisions if rows is not None])
+        harvest_refresh(read)
+    return [revised for _record, revised, _rows in revisions]
 
 
 @transaction.atomic(durable=True)
@@ -303,8 +351,8 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     new._history_user = actor
     new.save()
     new.shared_with.set(record.shared_with.all())
-    _set_people(new, _unchecked_people([{k: getattr(p, k) for k in PERSON_FIELDS}
-                                        for p in record.people.order_by("position", "pk")]))
+    _set_people([(new, _unchecked_people([{k: getattr(p, k) for k in PERSON_FIELDS}
+                                          for p in record.people.order_by("position", "pk")]))])
     _carry_over_files(source=record, target=new)
     return new
 

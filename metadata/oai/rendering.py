@@ -13,6 +13,8 @@ row as a deleted header (with a new datestamp); one that returns is live again w
 
 import datetime
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -36,6 +38,7 @@ FORMAT_COLUMNS = {
 SET_COLUMNS = ("institution", "funder", "program", "access", "field")
 COMPARED = ("deleted", *(column for column, _ in FORMAT_COLUMNS.values()), *SET_COLUMNS)
 CHUNK = 500
+_gathered: ContextVar[set | None] = ContextVar("harvest_gathered", default=None)
 
 
 def oai_identifier(record_id: int) -> str:
@@ -115,10 +118,28 @@ def _refresh_chunk(ids: list[int], now, *, initial: bool) -> int:
 
 
 def harvest_refresh(ids: Iterable[int], *, initial: bool = False) -> int:
-    """Render these records again; store and re-date those whose public view changed. Returns how many."""
+    """Render these records again; store and re-date those whose public view changed. Returns how many
+    (none yet inside `harvest_refresh_once`, which renders them at its end)."""
+    gathered = _gathered.get()
+    if gathered is not None and not initial:
+        gathered.update(ids)
+        return 0
     ids = sorted(set(ids))
     now = timezone.now()
     return sum(_refresh_chunk(ids[start:start + CHUNK], now, initial=initial) for start in range(0, len(ids), CHUNK))
+
+
+@contextmanager
+def harvest_refresh_once():
+    """Gather the refreshes asked for inside the block (a bulk write's signals ask once per row) and render
+    each record once at its end, still in the caller's transaction; nothing if the block raises."""
+    gathered: set[int] = set()
+    token = _gathered.set(gathered)
+    try:
+        yield
+    finally:
+        _gathered.reset(token)
+    harvest_refresh(gathered)
 
 
 def harvest_refresh_all(*, initial: bool = False) -> int:

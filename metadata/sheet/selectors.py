@@ -7,7 +7,7 @@ from ..models import ManagedData, RecordPerson
 
 
 def _with_people(records):
-    people = RecordPerson.objects.order_by("kind", "position", "pk")
+    people = RecordPerson.objects.select_related("user").order_by("kind", "position", "pk")
     return records.prefetch_related(Prefetch("people", queryset=people))
 
 

@@ -40,7 +40,7 @@ from ..services import (
     managed_data_create_many,
     managed_data_edit_refusal,
     managed_data_revise,
-    managed_data_update,
+    managed_data_update_many,
 )
 from ..validators import normalize_repository_url
 from ..vocabularies import PROJECT_FIELD, DataManagerType, MetadataAccess, ProvisionPolicy
@@ -583,14 +583,16 @@ def _apply(user, columns: _Sheet, rows: list[_Row], projects: dict, existing: di
                                         "remove it.") % {"reason": managed_data_edit_refusal(record)})
                 continue
             data, people = row.parse(changed, record, record.project)
-            try:
-                managed_data_revise(record=copy.copy(record), data=data, people=people, complete=not as_drafts)
+            revised = copy.copy(record)
+            try:  # the data No. is what matched the record: it is not changed here
+                rows_of_people = managed_data_revise(record=revised, data=data, people=people,
+                                                     complete=not as_drafts, check_unique=False)
             except ValidationError as error:
                 columns.report(row, error, people, skip=row.failed)
                 continue
             if row.failed:
                 continue
-            updates.append((record, data, people))
+            updates.append((record, revised, rows_of_people))
             result.updated.append(f"{record.project.grant_number} / {data_no}")
             continue
         project = projects.get(grant.casefold())
@@ -616,8 +618,7 @@ def _apply(user, columns: _Sheet, rows: list[_Row], projects: dict, existing: di
         result.created.append(f"{project.grant_number} / {data_no}")
     if not result.errors and not result.dry_run:
         try:
-            for record, data, people in updates:
-                managed_data_update(record_id=record.pk, actor=user, data=data, people=people)
+            managed_data_update_many(actor=user, revisions=updates)
             managed_data_create_many(actor=user, drafts=drafts)
         except IntegrityError:  # someone saved the same data No. meanwhile: the transaction is rolled back
             result.errors.append({"row": 0, "column": "", "value": "", "reason": _(
