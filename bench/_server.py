@@ -1,6 +1,7 @@
 """Helpers the benches share: Django set-up on DATABASE_URL and a real HTTP server in a subprocess."""
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -15,6 +16,9 @@ def django_setup() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("DJANGO_DEBUG", "false")  # DEBUG keeps every query in memory
+    # Production settings without TLS: a throwaway key, and plain HTTP answered rather than redirected.
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
     import django
 
     django.setup()
@@ -31,6 +35,8 @@ def start_server(workers: int = 1, timeout: int = 120) -> tuple[subprocess.Popen
     port = free_port()
     url = os.environ["DATABASE_URL"]
     env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+           "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+           "DJANGO_SECURE_SSL_REDIRECT": "false",
            "DATABASE_URL": url + ("&" if "?" in url else "?") + "conn_max_age=600"}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
