@@ -25,16 +25,6 @@ def english():
         yield
 
 
-@pytest.fixture
-def institution():
-    return InstitutionFactory()
-
-
-@pytest.fixture
-def admin(institution):
-    return user_with_role(Role.INSTITUTION_ADMIN, institution=institution)
-
-
 def test_adopting_a_new_version_supersedes_the_adopted_one_and_keeps_history(institution, admin):
     first = data_policy_create(institution=institution, actor=admin, data=DATA)
     data_policy_adopt(policy_id=first.pk, actor=admin, adopted_on=datetime.date(2021, 4, 1))

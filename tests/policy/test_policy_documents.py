@@ -11,7 +11,7 @@ from django.urls import reverse
 from policy.models import DataPolicy
 from policy.services import data_policy_adopt, data_policy_create
 from portal.models import Role
-from tests.factories import InstitutionFactory, UserFactory, user_with_role
+from tests.factories import UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +26,6 @@ def private_folder(settings, tmp_path):
         "OPTIONS": {"location": str(tmp_path / "policies"), "base_url": None}}}
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path
-
-
-@pytest.fixture
-def institution():
-    return InstitutionFactory()
-
-
-@pytest.fixture
-def admin(institution):
-    return user_with_role(Role.INSTITUTION_ADMIN, institution=institution)
 
 
 def upload(client, admin, institution, name, content, language="en"):
