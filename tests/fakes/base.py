@@ -161,3 +161,15 @@ class FakeServer:
 
     def route(self, request) -> Reply:
         raise NotImplementedError
+
+
+def serve_until_interrupted(servers) -> None:
+    """Keep started fakes running for a demo until Ctrl-C, then stop them all."""
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for server in servers:
+            server.stop()

@@ -1,12 +1,12 @@
 """Serve the fake InvenioRDM, SWORD 2 and Dataverse repositories on 127.0.0.1 for the demo (the ports and
 credentials of the demo repositories), until interrupted."""
 
-import time
 
 from django.core.management.base import BaseCommand
 
 from metadata.deposit.demo import FAKES
 from metadata.deposit.models import Repository
+from tests.fakes.base import serve_until_interrupted
 from tests.fakes.dataverse import FakeDataverse
 from tests.fakes.inveniordm import FakeInvenioRDM
 from tests.fakes.sword import FakeSword
@@ -27,11 +27,4 @@ class Command(BaseCommand):
             server.start()
             self.stdout.write(f"{server.name:<11} {server.url}")
         self.stdout.write("Press Ctrl-C to stop.")
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for server in servers:
-                server.stop()
+        serve_until_interrupted(servers)

@@ -4,7 +4,6 @@ the IdPs for the demo institutions, so that "Sign in through your institution" w
 
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from portal.identity.federation import federation_metadata_refresh
 from portal.identity.models import InstitutionIdP
 from portal.models import Institution
+from tests.fakes.base import serve_until_interrupted
 from tests.fakes.orcid import FakeOrcid
 from tests.fakes.saml import FakeFederation, FakeSamlIdP
 
@@ -79,11 +79,4 @@ class Command(BaseCommand):
             f"ORCID_CLIENT_SECRET={ORCID_CLIENT[1]} make demo\n"
             "Then choose Sign in → Sign in through your institution (GakuNin). Press Ctrl-C to stop."
         )
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for server in servers:
-                server.stop()
+        serve_until_interrupted(servers)
