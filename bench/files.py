@@ -143,7 +143,7 @@ def direct_s3_mb_per_s(endpoint: str, source: Path, size: int) -> float:
 
 
 def start_s3() -> tuple[subprocess.Popen, str]:
-    from tests.metadata.files_fixtures import create_bucket, start_s3_server
+    from tests.metadata.files.fixtures import create_bucket, start_s3_server
 
     process, endpoint = start_s3_server()
     create_bucket(endpoint, "bench-files")

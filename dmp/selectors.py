@@ -81,14 +81,15 @@ def dmp_detail_queryset(*, user):
 
 class ManagedDataReads(Protocol):
     """How DMP pages read the project's managed data (its dataset rows: plain dicts with a `pk`). `metadata`
-    depends on dmp, not the reverse, so it provides these when the apps are ready (`metadata.apps`); the
-    data location in a row is the one the viewer gets."""
+    depends on dmp, not the reverse, so it provides these when the apps are ready (`metadata.apps`), links
+    included; the data location in a row is the one the viewer gets."""
 
     def snapshot(self, *, project) -> list[dict]: ...  # every record, JSON-ready, to freeze in a version
     def rows(self, *, project, viewer) -> list[dict]: ...  # the records `viewer` sees now
     def frozen_rows(self, *, rows: list[dict], viewer) -> list[dict]: ...  # frozen rows as `viewer` gets them
-    def labels(self, rows: list[dict]) -> list[dict]: ...  # for display, with `editable`
+    def labels(self, rows: list[dict]) -> list[dict]: ...  # for display, with `editable`, `url`, `edit_url`
     def exists(self, *, project) -> bool: ...
+    def create_url(self, *, project) -> str: ...  # the page that adds a record to the project
 
 
 _managed_data: list[ManagedDataReads] = []
@@ -102,6 +103,27 @@ def managed_data_reads() -> ManagedDataReads:
     if not _managed_data:
         raise ImproperlyConfigured("The metadata app provides the DMP's dataset rows; add it to INSTALLED_APPS.")
     return _managed_data[0]
+
+
+class DMPTools(Protocol):
+    """Buttons another app adds to DMP pages (`metadata.madmp`: the maDMP export and import), as
+    (label, url) pairs, registered when the apps are ready."""
+
+    def plan(self, *, dmp) -> list[tuple[str, str]]: ...  # on a DMP's page
+    def plans(self) -> list[tuple[str, str]]: ...  # on the list of DMPs
+
+
+_tools: list[DMPTools] = []
+
+
+def dmp_tools_register(tools: DMPTools) -> None:
+    if tools not in _tools:
+        _tools.append(tools)
+
+
+def dmp_tool_links(*, dmp=None) -> list[tuple[str, str]]:
+    """The registered buttons for `dmp`'s page, or for the list of DMPs without `dmp`."""
+    return [link for tools in _tools for link in (tools.plan(dmp=dmp) if dmp else tools.plans())]
 
 
 def dataset_rows(*, project, viewer) -> list[dict]:
@@ -307,7 +329,7 @@ def answer_sheet(*, template: DMPTemplate, answers: dict, snapshot: dict, datase
             item = {"question": question, "comments": comments.get(question.key, [])}
             if question.type == QuestionType.MANAGED_DATA:
                 item["columns"] = [{**c, "label": pick(c, "label")} for c in question.columns]
-                item["rows"] = [{"pk": r["pk"], "editable": r["editable"],
+                item["rows"] = [{"pk": r["pk"], "url": r["url"], "edit_url": r["edit_url"],
                                  "cells": [{"field": c["field"], "value": r.get(c["field"]) or ""}
                                            for c in question.columns]}
                                 for r in shown_rows]

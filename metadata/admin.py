@@ -33,6 +33,3 @@ class ManagedDataAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj.set_project_columns(obj.project)  # the dashboards' copies, as the services keep them
         super().save_model(request, obj, form, change)
-
-
-from .deposit import admin as deposit_admin  # noqa: E402, F401  (registers the deposit admin)

@@ -11,10 +11,7 @@ class MetadataConfig(AppConfig):
         from portal import inbox
 
         from . import receivers  # noqa: F401
-        from .deposit.selectors import inbox_sections as deposit_inbox
-        from .oai import signals  # noqa: F401  (keeps the harvested renderings current)
         from .selectors import DMP_DATASETS, inbox_sections
 
         inbox.register(inbox_sections)
-        inbox.register(deposit_inbox)
         managed_data_reads_register(DMP_DATASETS)

@@ -368,5 +368,3 @@ class CurationEvent(models.Model):
         if self.action == self.LIFT_EMBARGO:
             return str(_("Embargo lifted"))
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
-from .deposit.models import DepositCopy, DepositJob, Repository  # noqa: E402, F401  (registers the deposit models)
-from .oai.models import HarvestRecord  # noqa: E402, F401  (registers the harvest model)

@@ -142,8 +142,8 @@ def dmp_dataset_frozen_rows(*, rows: list[dict], viewer) -> list[dict]:
 
 
 def dmp_dataset_labels(rows: list[dict]) -> list[dict]:
-    """Rows for display: choice values as their labels, the bilingual pairs picked, whether the record can
-    still be edited (a draft or returned record)."""
+    """Rows for display: choice values as their labels, the bilingual pairs picked, the record's page
+    (`url`) and, while it can still be edited (a draft or returned record), its edit page (`edit_url`)."""
     choices = {f.name: dict(f.choices) for f in ManagedData._meta.fields if f.choices}
     shown = []
     for row in rows:
@@ -151,8 +151,15 @@ def dmp_dataset_labels(rows: list[dict]) -> list[dict]:
         for base in PAIRS:
             out[base] = pick(row, base)
         out["editable"] = row.get("status") in ManagedData.EDITABLE
+        out["url"] = reverse("metadata:managed-data-detail", args=[row["pk"]])
+        out["edit_url"] = reverse("metadata:managed-data-edit", args=[row["pk"]]) if out["editable"] else ""
         shown.append(out)
     return shown
+
+
+def dmp_dataset_create_url(*, project) -> str:
+    """The page that adds a draft record to `project`."""
+    return f"{reverse('metadata:managed-data-create')}?project={project.pk}"
 
 
 def dmp_has_datasets(*, project) -> bool:
@@ -161,4 +168,4 @@ def dmp_has_datasets(*, project) -> bool:
 
 DMP_DATASETS = SimpleNamespace(snapshot=dmp_dataset_snapshot, rows=dmp_dataset_rows,
                                frozen_rows=dmp_dataset_frozen_rows, labels=dmp_dataset_labels,
-                               exists=dmp_has_datasets)
+                               exists=dmp_has_datasets, create_url=dmp_dataset_create_url)

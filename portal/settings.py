@@ -47,8 +47,11 @@ INSTALLED_APPS = [
     "policy",
     "dmp",
     "metadata",
-    "metadata.sheet",
     "metadata.files",
+    "metadata.deposit",
+    "metadata.oai",
+    "metadata.sheet",
+    "metadata.madmp",
 ]
 
 MIDDLEWARE = [
@@ -322,7 +325,7 @@ SHEET_MAX_BYTES = env.int("SHEET_MAX_BYTES", default=50 * 10**6)
 SHEET_MAX_EXPANDED_BYTES = env.int("SHEET_MAX_EXPANDED_BYTES", default=300 * 10**6)
 SHEET_MAX_ROWS = env.int("SHEET_MAX_ROWS", default=100_000)
 SHEET_MAX_COLUMNS = 100
-# The largest maDMP upload (bytes); nesting and number length are capped in metadata.madmp.
+# The largest maDMP upload (bytes); nesting and number length are capped in metadata.madmp.services.
 MADMP_MAX_BYTES = env.int("MADMP_MAX_BYTES", default=2 * 10**6)
 
 # Repository deposit (metadata/deposit). Credentials are Fernet-encrypted with DEPOSIT_CREDENTIALS_KEY

@@ -26,7 +26,7 @@ urlpatterns = [
     path("", include("metadata.sheet.urls")),
     path("", include("policy.urls")),
     path("", include("metadata.dashboards.urls")),
-    path("", include("metadata.madmp_urls")),
+    path("", include("metadata.madmp.urls")),
     path("", include("dmp.urls")),
     path("", include("metadata.deposit.urls")),
     path("", include("portal.identity.urls")),

@@ -1,24 +1,20 @@
 from django import template
-from django.urls import NoReverseMatch, reverse
+
+from dmp.selectors import dmp_tool_links, managed_data_reads
 
 register = template.Library()
 
 
 @register.simple_tag
-def managed_data_create_url(project_id) -> str:
-    """The managed-data page that adds a draft record to a project (metadata app)."""
-    try:
-        return f"{reverse('metadata:managed-data-create')}?project={project_id}"
-    except NoReverseMatch:
-        return f"/data/new/?project={project_id}"
+def managed_data_create_url(project) -> str:
+    """The page that adds a draft record to `project` (metadata provides it, see `ManagedDataReads`)."""
+    return managed_data_reads().create_url(project=project)
 
 
 @register.simple_tag
-def managed_data_edit_url(record_id) -> str:
-    try:
-        return reverse("metadata:managed-data-edit", args=[record_id])
-    except NoReverseMatch:
-        return f"/data/{record_id}/edit/"
+def dmp_tools(dmp=None) -> list[tuple[str, str]]:
+    """The buttons other apps add to `dmp`'s page (or, without `dmp`, to the list of DMPs)."""
+    return dmp_tool_links(dmp=dmp)
 
 
 @register.filter

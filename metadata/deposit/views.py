@@ -25,7 +25,7 @@ def deposit_job_list(request):
                                  repositories=deposit_repositories_for(request.user))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "metadata/deposit/depositjob_list.html", {
+    return render(request, "deposit/depositjob_list.html", {
         "filter": filterset, "page": Paginator(filterset.qs, 25).get_page(request.GET.get("page")),
         "query": params.urlencode(),
     })
@@ -34,7 +34,7 @@ def deposit_job_list(request):
 @login_required
 def deposit_job_detail(request, pk):
     job = get_object_or_404(deposit_jobs_list(request.user), pk=pk)
-    return render(request, "metadata/deposit/depositjob_detail.html", {"job": job})
+    return render(request, "deposit/depositjob_detail.html", {"job": job})
 
 
 @login_required
@@ -80,7 +80,7 @@ def record_deposit(request, pk):
             else:
                 messages.success(request, _("The deposit is queued."))
             return redirect(job)
-    return render(request, "metadata/deposit/record_deposit.html", {"record": record, "form": form})
+    return render(request, "deposit/record_deposit.html", {"record": record, "form": form})
 
 
 @login_required
@@ -104,7 +104,7 @@ def deposit_bulk(request):
                     "%(count)d records already had a deposit into that repository.", len(existing))
                     % {"count": len(existing)})
             return redirect("deposit:job-list")
-    return render(request, "metadata/deposit/depositjob_bulk.html", {"form": form})
+    return render(request, "deposit/depositjob_bulk.html", {"form": form})
 
 
 @require_POST

@@ -2,20 +2,17 @@
 versions submitted under different interface languages differ only where the plan changed; the diff
 labels what changed and marks it within the text; each PDF speaks its own language."""
 
-import importlib
 import io
 import re
 import time
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from dmp.models import DMPVersion
 from dmp.services import dmp_save_answers, dmp_transition
 from metadata.services import managed_data_update
 from tests.factories import UserFactory
@@ -205,42 +202,6 @@ def test_each_pdf_names_people_and_choices_in_its_own_language(client, two_langu
         assert phrase.replace(" ", "") in en, phrase
     for phrase in ("山田太郎", "佐藤花子", "計画時"):
         assert phrase not in en, phrase
-
-
-def test_versions_stored_before_snapshots_were_neutral_are_converted(client, plan, reviewer, researcher, colleague):
-    """The data migration gives each person of an old snapshot (one name, in the submitter's language) both
-    names, so the diff against a new version flags nothing."""
-    dmp = plan
-    client.force_login(dmp.project.pi)
-    _submit(client, dmp)
-    dmp_transition(dmp_id=dmp.pk, action="request_changes", actor=reviewer, message="再提出を")
-    _submit(client, dmp)
-    old = DMPVersion.objects.get(dmp=dmp, number=1)
-    legacy = {**old.project_snapshot, "pi": researcher.name_en, "pi_email": researcher.email,
-              "members": [{"name": colleague.name_en, "email": colleague.email, "role": "co_investigator",
-                           "can_edit": True},
-                          {"name": "退職 者", "email": "gone@example.ac.jp", "role": "contributor",
-                           "can_edit": False}]}
-    DMPVersion.objects.filter(pk=old.pk).update(project_snapshot=legacy)
-    migration = importlib.import_module("dmp.migrations.0007_language_neutral_snapshots")
-    migration.forwards(apps, None)
-    old.refresh_from_db()
-    assert old.project_snapshot["pi"] == {"name_ja": "山田 " + researcher.given_name_ja,
-                                          "name_en": researcher.name_en, "email": researcher.email}
-    assert old.project_snapshot["members"] == [
-        {"name_ja": "佐藤 花子", "name_en": "Hanako Sato", "email": colleague.email, "role": "co_investigator",
-         "can_edit": True},
-        {"name_ja": "退職 者", "name_en": "退職 者", "email": "gone@example.ac.jp", "role": "contributor",
-         "can_edit": False}]
-    migration.forwards(apps, None)  # idempotent
-    old.refresh_from_db()
-    assert old.project_snapshot["pi"]["name_ja"].startswith("山田")
-    changed = _changed_rows(_diff(client, reviewer, dmp, "ja"))
-    assert len(changed) == 1 and changed[0][0].startswith("研究代表者")  # only the member who has left
-    assert "退職 者" in changed[0][1] and "退職 者" not in changed[0][2]
-    migration.backwards(apps, None)
-    old.refresh_from_db()
-    assert old.project_snapshot["pi"] == "山田 " + researcher.given_name_ja
 
 
 def _visible_text(content) -> set[str]:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from dmp.services import template_load_shipped
 from metadata.formats.datacite import record_to_datacite_bytes
 from metadata.formats.jpcoar import record_to_jpcoar_bytes
-from metadata.madmp import madmp_export
+from metadata.madmp.services import madmp_export
 from portal.identity.models import Identity, Provider
 from tests.dmp.factories import make_dmp
 from tests.factories import COMPLETE_PEOPLE, ProjectFactory, UserFactory, make_record

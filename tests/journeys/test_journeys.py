@@ -15,7 +15,7 @@ from policy.services import data_policy_create
 from portal.models import Role
 from tests.dmp.factories import complete, make_dmp
 from tests.factories import FundingProgramFactory, InstitutionFactory, ProjectFactory, make_record, user_with_role
-from tests.metadata.deposit_fixtures import fakes, make_repository  # noqa: F401
+from tests.metadata.deposit.fixtures import fakes, make_repository  # noqa: F401
 
 from .conftest import Journey
 

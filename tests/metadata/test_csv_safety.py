@@ -20,7 +20,7 @@ from policy.models import FundingProgram
 from portal.models import Funder, Institution, User
 from portal.spreadsheets import csv_escape, csv_unescape
 
-pytest_plugins = ["tests.metadata.oai_fixtures"]
+pytest_plugins = ["tests.metadata.oai.fixtures"]
 
 RESEARCHER = "researcher@demo.example.ac.jp"
 OPERATOR = "operator@demo.example.ac.jp"

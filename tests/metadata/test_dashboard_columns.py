@@ -15,7 +15,7 @@ from tests.factories import DepartmentFactory, FundingProgramFactory, make_recor
 from tests.metadata.conftest import demo_user, sheet_csv, sheet_rows
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.metadata.oai_fixtures"]
+pytest_plugins = ["tests.metadata.oai.fixtures"]
 
 
 def copies(record) -> tuple:

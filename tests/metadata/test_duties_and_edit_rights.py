@@ -22,9 +22,9 @@ from portal.models import Role, RoleAssignment
 from tests.dmp.factories import complete, make_dmp
 from tests.factories import InstitutionFactory, ProjectFactory, UserFactory, make_record, user_with_role
 
-pytest.register_assert_rewrite("tests.metadata.files_fixtures")
-pytest_plugins = ["tests.metadata.files_fixtures"]
-from tests.metadata.files_fixtures import TUS, add_file, metadata_header  # noqa: E402
+pytest.register_assert_rewrite("tests.metadata.files.fixtures")
+pytest_plugins = ["tests.metadata.files.fixtures"]
+from tests.metadata.files.fixtures import TUS, add_file, metadata_header  # noqa: E402
 
 OVERRIDE = "operator override of the separation of duties"
 WRITE_REFUSAL_EN = "Only the project's PI and the members who may edit can create and change its managed data."

@@ -12,9 +12,9 @@ from metadata.models import ManagedData
 from metadata.presentation import json_ld
 from portal.models import User
 
-pytest.register_assert_rewrite("tests.metadata.oai_fixtures")
-pytest_plugins = ["tests.metadata.oai_fixtures"]
-from tests.metadata.oai_fixtures import assert_valid  # noqa: E402
+pytest.register_assert_rewrite("tests.metadata.oai.fixtures")
+pytest_plugins = ["tests.metadata.oai.fixtures"]
+from tests.metadata.oai.fixtures import assert_valid  # noqa: E402
 
 FORMATS = {"jpcoar_2.0": record_to_jpcoar, "oai_datacite": record_to_datacite, "oai_dc": record_to_oai_dc}
 J = {"jpcoar": "https://github.com/JPCOAR/schema/blob/master/2.0/", "dc": "http://purl.org/dc/elements/1.1/",

@@ -18,10 +18,10 @@ from portal.models import Role
 from tests.factories import InstitutionFactory, ProjectFactory, make_record, user_with_role
 from tests.metadata.conftest import publish_new_version
 
-pytest.register_assert_rewrite("tests.metadata.files_fixtures", "tests.metadata.oai_fixtures")
-pytest_plugins = ["tests.metadata.files_fixtures", "tests.metadata.oai_fixtures"]
-from tests.metadata.files_fixtures import add_file, fetch_bytes  # noqa: E402
-from tests.metadata.oai_fixtures import OAI_NS, assert_valid, oai_get  # noqa: E402
+pytest.register_assert_rewrite("tests.metadata.files.fixtures", "tests.metadata.oai.fixtures")
+pytest_plugins = ["tests.metadata.files.fixtures", "tests.metadata.oai.fixtures"]
+from tests.metadata.files.fixtures import add_file, fetch_bytes  # noqa: E402
+from tests.metadata.oai.fixtures import OAI_NS, assert_valid, oai_get  # noqa: E402
 
 J = {"jpcoar": "https://github.com/JPCOAR/schema/blob/master/2.0/"}
 DATACITE = "{http://datacite.org/schema/kernel-4}"

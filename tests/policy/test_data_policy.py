@@ -1,5 +1,4 @@
 import datetime
-import importlib
 import re
 
 import pytest
@@ -61,24 +60,6 @@ def test_the_history_reads_in_the_readers_language_whoever_wrote_it(client, inst
     assert set(ja) == {"案を作成", "策定済み", "版2.0により改定"}
     assert set(history_reasons(client, admin, first, "en")) == {"Draft created", "Adopted",
                                                                  "Superseded by version 2.0"}
-
-
-def test_the_migration_turns_reasons_written_in_either_language_into_codes(institution, admin):
-    from django.apps import apps
-    migration = importlib.import_module("policy.migrations.0004_history_reason_codes")
-    policy = data_policy_create(institution=institution, actor=admin, data=DATA)
-    data_policy_update(policy_id=policy.pk, actor=admin, data={"version": "1.1"})
-    data_policy_adopt(policy_id=policy.pk, actor=admin)
-    entries = list(policy.history.order_by("history_date", "history_id"))
-    for entry, written in zip(entries, ["Draft created", "案を編集", "版3.0により改定"], strict=True):
-        type(entry).objects.filter(pk=entry.pk).update(history_change_reason=written)
-
-    migration.to_codes(apps, None)
-    assert [e.history_change_reason for e in policy.history.order_by("history_date", "history_id")] == [
-        "created", "edited", "superseded:3.0"]
-    migration.to_texts(apps, None)
-    assert [e.history_change_reason for e in policy.history.order_by("history_date", "history_id")] == [
-        "Draft created", "Draft edited", "Superseded by version 3.0"]
 
 
 def test_only_the_institutions_own_admins_may_write_or_adopt(institution, admin):

@@ -2,7 +2,6 @@
 as downloads to those who may see the policy."""
 
 import datetime
-import importlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,18 +100,3 @@ def test_the_edit_form_links_the_stored_document_through_the_view(client, admin,
     html = client.get(reverse("policy:data-policy-edit", args=[policy.pk])).content.decode()
     assert f'href="{reverse("policy:data-policy-document", args=[policy.pk])}"' in html
     assert "/media/" not in html
-
-
-def test_the_migration_moves_existing_documents_out_of_the_public_media_folder(admin, institution, private_folder):
-    from django.apps import apps
-
-    migration = importlib.import_module("policy.migrations.0003_private_pdf_documents")
-    policy = data_policy_create(institution=institution, actor=admin, data=DATA)
-    (private_folder / "media" / "policies").mkdir(parents=True)
-    (private_folder / "media" / "policies" / "old.pdf").write_bytes(PDF)
-    DataPolicy.objects.filter(pk=policy.pk).update(document="policies/old.pdf")
-    migration.to_private(apps, None)
-    assert not (private_folder / "media" / "policies" / "old.pdf").exists()
-    assert (private_folder / "policies" / "policies" / "old.pdf").read_bytes() == PDF
-    migration.to_media(apps, None)
-    assert (private_folder / "media" / "policies" / "old.pdf").read_bytes() == PDF
