@@ -38,7 +38,7 @@ def audience(surface, state, metadata_access) -> set[str]:
         return viewers if state == "published" else set()
     if surface in SCOPE_VIEWERS:  # an institution's or a funder's figures count every record but withdrawn ones
         return viewers & SCOPE_VIEWERS[surface] if state != "withdrawn" else set()
-    if surface == "sheet_csv":  # the sheet is for signed-in users
+    if surface.startswith("sheet_"):  # the sheet is for signed-in users
         return viewers - {"anonymous"}
     if surface == "dmp_table":
         return viewers & DMP_PAGE_READERS
@@ -103,6 +103,7 @@ def surfaces_seen(client, cast, dmp, state, records) -> dict[str, set[int]]:
         **{surface: _shown(page("dashboards:records", scope=scope, project=cast.project.pk), records)
            for surface, scope in drilldown.items()},
         "sheet_csv": _shown(page("sheet:export", file="csv", language="en", status=state), records),
+        "sheet_api_csv": _shown(page("sheet:api-export", file="csv", language="en", status=state), records),
         "dmp_table": _shown(page("dmp:dmp-detail", dmp.pk), records),
     }
 
