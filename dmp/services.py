@@ -23,7 +23,6 @@ from .models import (
     Project,
     ProjectMember,
     QuestionType,
-    ResearchField,
     ReviewComment,
     TemplateQuestion,
     TemplateSection,
@@ -111,18 +110,6 @@ def project_create(*, actor: User, data: dict, members: list[dict] | None = None
     return project
 
 
-def project_copies_sync(*, project: Project) -> None:
-    """Refresh the dashboards' copies of the project's columns after its program, field or department
-    changed: on its DMP (department, institution, funder) and on its managed-data records (metadata's
-    ManagedData `program`, `funder`, `effective_field`: the field only on the records that name no field of
-    their own)."""
-    DMP.objects.filter(project=project).update(department=project.department_id,
-                                               institution=project.institution_id, funder=project.program.funder_id)
-    project.managed_data.update(program=project.program_id, funder=project.program.funder_id)
-    project.managed_data.exclude(research_field__in=ResearchField.values).update(
-        effective_field=project.research_field)
-
-
 @transaction.atomic(durable=True)
 def project_update(*, dmp_id: int, actor: User, data: dict, members: list[dict]) -> Project:
     """Change the project block of a DMP being written: names, program, field, period, contributors. The
@@ -137,7 +124,6 @@ def project_update(*, dmp_id: int, actor: User, data: dict, members: list[dict])
             setattr(project, key, data[key])
     project.full_clean()
     project.save()
-    project_copies_sync(project=project)
     _set_members(project, members)
     dmp.updated_at = timezone.now()
     dmp.save(update_fields=["updated_at"])
@@ -155,7 +141,6 @@ def dmp_create(*, actor: User, project: Project, template: DMPTemplate | None = 
     if template is None or not template.is_published:
         raise ValidationError({"template": [_("No published DMP template is available for this program.")]})
     dmp = DMP(project=project, template=template, created_by=actor, **fields)
-    dmp.set_project_columns(project)
     dmp.full_clean()
     dmp.save()
     return dmp

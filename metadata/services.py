@@ -176,7 +176,6 @@ def managed_data_build(
     `valid` names fields whose values the caller made from a vocabulary or a date parser."""
     record = ManagedData(project=project, institution_id=project.institution_id, created_by=actor,
                          **{k: v for k, v in _normalise(data).items() if k in EDITABLE_FIELDS})
-    record.set_project_columns(project)
     given = [f for f in data if f not in valid]
     return record, _check(record, people or [], complete=complete, given=given, check_unique=check_unique)
 
@@ -224,7 +223,6 @@ def managed_data_revise(*, record: ManagedData, data: dict, people: list[dict] |
     for key, value in _normalise(data).items():
         if key in EDITABLE_FIELDS:
             setattr(record, key, value)
-    record.set_project_columns(record.project)
     if people is not None:
         people = _keep_user_links(record, people)
     return _check(record, people, complete=complete, check_unique=check_unique)
@@ -344,9 +342,8 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     if under_way:
         return under_way[0]
     new = ManagedData(project=record.project, institution_id=record.institution_id, created_by=actor,
-                      version_of_id=first, version=versions[-1].version + 1, latest_version=False,
+                      version_of_id=first, version=versions[-1].version + 1,
                       **{name: getattr(record, name) for name in EDITABLE_FIELDS})
-    new.set_project_columns(record.project)
     new.search_text = new.build_search_text()
     new._history_user = actor
     new.save()
@@ -369,17 +366,12 @@ def _carry_over_files(*, source: ManagedData, target: ManagedData) -> None:
 
 
 def _versions_released(*, first_id: int) -> None:
-    """After a version of a family is published or withdrawn: let the newest published version (the first
-    before any is published) stand for the family in counts, and no other (`ManagedData.latest_version`);
-    render the family again for harvesters (each version links the ones before and after it)."""
-    versions = dict(ManagedData.objects.filter(Q(pk=first_id) | Q(version_of=first_id)).values_list("pk", "status"))
-    if len(versions) < 2:
-        return
-    latest = max((pk for pk, status in versions.items() if status == Status.PUBLISHED), default=first_id)
-    family = ManagedData.objects.filter(pk__in=versions)
-    family.filter(latest_version=True).exclude(pk=latest).update(latest_version=False)
-    family.filter(pk=latest, latest_version=False).update(latest_version=True)
-    harvest_refresh(versions)
+    """After a version of a family is published or withdrawn: render the family again for harvesters (each
+    version links the ones before and after it). Which version stands for the family in counts
+    (`ManagedData.latest_version`) the database keeps (`metadata.db_triggers`)."""
+    versions = list(ManagedData.objects.filter(Q(pk=first_id) | Q(version_of=first_id)).values_list("pk", flat=True))
+    if len(versions) > 1:
+        harvest_refresh(versions)
 
 
 def _refusal(actor, record: ManagedData, action: str) -> str | None:

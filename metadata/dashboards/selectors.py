@@ -142,10 +142,9 @@ def _group(records, by: str) -> list[dict]:
         labels = dict(ResearchField.choices)
         return [{"key": f, "label": labels.get(f, f), **counts[f]} for f in sorted(counts)]
     if by in ("funder", "program"):
-        # Name the programs and roll them up to funders in one small query. A record written outside the
-        # services may lack its program copy; it is left out of these two breakdowns rather than failing.
-        programs = FundingProgram.objects.select_related("funder").in_bulk([pk for pk in counts if pk is not None])
-        counts = {pk: figures for pk, figures in counts.items() if pk in programs}
+        # Name the programs and roll them up to funders in one small query (every record has its program
+        # copy: the database keeps it, `metadata.db_triggers`).
+        programs = FundingProgram.objects.select_related("funder").in_bulk(list(counts))
         if by == "program":
             named = [{"key": pk, "label": f"{programs[pk].funder.code} {programs[pk].name}", **counts[pk]}
                      for pk in counts]
