@@ -15,6 +15,8 @@ other rows. SQLite (the demo database): AFTER triggers that update the rows, wri
 second time, so they end even with `recursive_triggers` on.
 """
 
+from django.db import connections, transaction
+
 TABLES = ("metadata_manageddata", "dmp_dmp", "dmp_project", "policy_fundingprogram")
 
 POSTGRESQL = [
@@ -187,7 +189,5 @@ def install(connection) -> None:
 
 
 def install_after_migrate(using, **kwargs) -> None:
-    from django.db import connections, transaction
-
     with transaction.atomic(using=using):
         install(connections[using])
