@@ -26,7 +26,7 @@ from .forms import (
 from .models import DMPStatus, DMPVersion, ReviewComment
 from .pdf import dmp_pdf
 from .permissions import (
-    allowed_actions,
+    allowed_transitions,
     can_comment_dmp,
     can_edit_dmp,
     can_edit_project,
@@ -142,7 +142,7 @@ def dmp_detail(request, pk, transition_errors=None, transition_form=None, commen
         "versions": versions,
         "transitions": dmp.transitions.select_related("actor", "version").order_by("-at", "-pk"),
         "changes": dmp.history.select_related("history_user").order_by("-history_date")[:20],
-        "actions": allowed_actions(request.user, dmp),
+        "actions": allowed_transitions(request.user, dmp),
         "confirmed_actions": CONFIRMATIONS,
         "can_edit": can_edit_dmp(request.user, dmp),
         "can_review": can_review_dmp(request.user, dmp),
@@ -216,7 +216,7 @@ def dmp_transition_view(request, pk):
 def _transition_confirm(request, dmp, action):
     if action not in CONFIRMATIONS:
         raise Http404
-    if action not in allowed_actions(request.user, dmp):
+    if action not in allowed_transitions(request.user, dmp):
         messages.error(request, _("This cannot be done now: the DMP is “%(state)s”, or you may not do it.") % {
             "state": dmp.get_status_display()})
         return redirect(dmp)
