@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from policy.models import FundingProgram
-from portal.models import Funder, Role, User
+from portal.models import Funder, Role, RoleAssignment, User
 from portal.services import notification_body, notification_send
 from portal.transitions import Change, Workflow, transition
 
@@ -214,8 +214,8 @@ def _notify(dmp: DMP, change: Change) -> None:
     the project's editors; each in their own language, saying who did what, the comment and what to do next."""
     actor, action = change.actor, change.action
     if action == "submit" or (action == "withdraw" and dmp.submitted_at):
-        recipients = [user for user in User.objects.filter(role_assignments__role=Role.REVIEWER,
-                                                            role_assignments__institution=dmp.project.institution_id)
+        recipients = [user for user in User.objects.filter(pk__in=RoleAssignment.objects.holder_ids(
+                          Role.REVIEWER, institution=dmp.project.institution_id))
                       if not has_duty_conflict(user, dmp, "approve")]
     else:
         recipients = [dmp.project.pi, *User.objects.filter(project_memberships__project=dmp.project,

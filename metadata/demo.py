@@ -60,7 +60,7 @@ RECORDS = [
         "data_type": "observational data", "file_size": "12GB", "license": "CCBY", "access_right": "restricted access",
         "citation_en": "Jikken J. (2025) Greenhouse-gas soil flux data", "issued_date": "2025-05-20"},
      [("creator", JIRO), ("data_manager", JIRO)]),
-    ("JP21ae0121001", "1", "published", {
+    ("JP21ae0121001", "1", Status.PUBLISHED, {
         "title_ja": "慢性炎症患者の臨床データ", "title_en": "Clinical data of chronic inflammation patients",
         "description_ja": "個人情報を含むため非公開。", "description_en": "Closed: contains personal data.",
         "data_type": "clinical trial data", "license": "NO_LICENSE", "access_right": "metadata only access",
