@@ -19,6 +19,7 @@ from dmp.services import dmp_submit, template_load_shipped
 from metadata import permissions as metadata_permissions
 from metadata.deposit.models import DepositJob, Repository
 from metadata.deposit.permissions import can_deposit_managed_data
+from metadata.management.commands.permission_table import README, permission_table, readme_table
 from metadata.models import ManagedData
 from metadata.sheet.models import SheetImport
 from metadata.vocabularies import Status
@@ -273,3 +274,26 @@ def test_pages_queues_and_api_agree_with_the_predicates(client, world, role):
     assert_pages_show_exactly_the_allowed_actions(client, world, role, user)
     assert_queues_list_exactly_what_the_user_may_decide(client, world, role, user)
     assert_api_refuses_every_action_the_pages_do_not_offer(client, world, role, user)
+
+
+# --- The README's "Who may do what" table is the predicates' -----------------------------------------------
+
+def _who(table: str, action: str) -> set[str]:
+    header, _rule, *rows = table.split("\n\n")[0].splitlines()
+    headings = [cell.strip() for cell in header.strip("|").split("|")][1:]
+    for row in rows:
+        label, *cells = [cell.strip() for cell in row.strip("|").split("|")]
+        if label == action:
+            return {heading for heading, cell in zip(headings, cells, strict=True) if cell}
+    raise AssertionError(f"no row {action!r}")
+
+
+@pytest.mark.django_db
+def test_the_readme_table_is_computed_from_the_predicates():
+    table = permission_table()
+    assert readme_table(README.read_text()) == table, (
+        "README.md's 'Who may do what' table is out of date: run `manage.py permission_table --write`")
+    # Nobody decides on their own plan or curates their own record, whatever other roles they hold.
+    assert _who(table, "DMP: approve (submitted)") == {"reviewer", "operator"}
+    assert _who(table, "Managed data: publish (submitted for curation)") == {"librarian", "operator"}
+    assert _who(table, "DMP: submit (draft)") == {"PI", "editor", "editor + reviewer + librarian"}
