@@ -71,7 +71,7 @@ def can_submit_managed_data(user, record: ManagedData) -> bool:
 def can_make_new_version(user, record: ManagedData) -> bool:
     """A published record changes only as a new version, started by the project's editors or its curators."""
     return record.is_published and (can_write_project_data(user, record.project)
-                                             or can_curate_managed_data(user, record))
+                                    or can_curate_managed_data(user, record))
 
 
 def can_create_managed_data(user, project) -> bool:
