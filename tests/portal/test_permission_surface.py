@@ -45,6 +45,8 @@ DECIDING_FILES = {"models.py", "querysets.py", "permissions.py", "settings.py", 
 PENDING_DASHBOARDS = ("dmp/dashboards/", "metadata/dashboards/", "portal/charts.py")
 GETTEXT = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
 KEYED_CALLS = {"get", "Column"}  # their first argument names a slot (a mapping's key, a table's column)
+# A test reads the attribute (`user.is_staff`); the field's name in ModelAdmin options or in a create's
+# `defaults` (`"is_staff"`) names a column and is not one.
 OPERATOR_FLAGS = {"is_staff", "is_superuser"}
 # In templates: a role or state compared in a tag, or a test of the operator flags or of the role codes.
 TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
