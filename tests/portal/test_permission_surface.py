@@ -296,6 +296,6 @@ def test_the_readme_table_is_computed_from_the_predicates():
     assert readme_table(README.read_text()) == table, (
         "README.md's 'Who may do what' table is out of date: run `manage.py permission_table --write`")
     # Nobody decides on their own plan or curates their own record, whatever other roles they hold.
-    assert _who(table, "DMP: approve (submitted)") == {"reviewer", "operator"}
-    assert _who(table, "Managed data: publish (submitted for curation)") == {"librarian", "operator"}
-    assert _who(table, "DMP: submit (draft)") == {"PI", "editor", "editor + reviewer + librarian"}
+    assert _who(table, "DMP: approve (submitted)") == {"Reviewer", "Operator"}
+    assert _who(table, "Managed data: publish (submitted for curation)") == {"Librarian", "Operator"}
+    assert _who(table, "DMP: submit (draft)") == {"PI", "Editor", "Editor + reviewer + librarian"}

@@ -26,31 +26,31 @@ README = Path(settings.BASE_DIR) / "README.md"
 # The kinds of user, as columns: their heading and the roles they hold at the sample institution.
 COLUMNS = (
     ("PI", (Role.RESEARCHER,)),
-    ("editor", (Role.RESEARCHER,)),
-    ("reader", (Role.RESEARCHER,)),
-    ("reviewer", (Role.REVIEWER,)),
-    ("librarian", (Role.LIBRARIAN,)),
-    ("institution admin", (Role.INSTITUTION_ADMIN,)),
-    ("funder officer", ()),
-    ("operator", ()),
-    ("anyone", ()),
-    ("editor + reviewer + librarian", (Role.RESEARCHER, Role.REVIEWER, Role.LIBRARIAN)),
+    ("Editor", (Role.RESEARCHER,)),
+    ("Reader", (Role.RESEARCHER,)),
+    ("Reviewer", (Role.REVIEWER,)),
+    ("Librarian", (Role.LIBRARIAN,)),
+    ("Institution admin", (Role.INSTITUTION_ADMIN,)),
+    ("Funder officer", ()),
+    ("Operator", ()),
+    ("Anyone", ()),
+    ("Editor + reviewer + librarian", (Role.RESEARCHER, Role.REVIEWER, Role.LIBRARIAN)),
 )
-LEGEND = ("PI: the project's principal investigator; editor / reader: a project member who may / may not edit;\n"
-          "funder officer: of the project's funder; operator: `is_superuser`; anyone: not signed in.")
+LEGEND = ("PI: the project's principal investigator; Editor / Reader: a project member who may / may not edit;\n"
+          "Funder officer: of the project's funder; Operator: `is_superuser`; Anyone: not signed in.")
 
 
 def _users(institution, funder) -> list:
     users = []
     for number, (heading, roles) in enumerate(COLUMNS):
-        if heading == "anyone":
+        if heading == "Anyone":
             users.append(AnonymousUser())
             continue
         user = User.objects.create(email=f"permission-table-{number}@example.invalid",
-                                   is_staff=heading == "operator", is_superuser=heading == "operator")
+                                   is_staff=heading == "Operator", is_superuser=heading == "Operator")
         for role in roles:
             RoleAssignment.objects.create(user=user, role=role, institution=institution)
-        if heading == "funder officer":
+        if heading == "Funder officer":
             RoleAssignment.objects.create(user=user, role=Role.FUNDER_OFFICER, funder=funder)
         users.append(user)
     return users
