@@ -79,6 +79,12 @@ def can_edit_project(user, dmp: DMP) -> bool:
     return can_edit_dmp(user, dmp)
 
 
+def can_resolve_comments(user, dmp: DMP) -> bool:
+    """Whether a DMP's pages offer resolving its review comments: to its reviewers, and to its editors while
+    the plan is being written."""
+    return can_review_dmp(user, dmp) or can_edit_dmp(user, dmp)
+
+
 def can_resolve_comment(user, comment: ReviewComment) -> bool:
     dmp = comment.version.dmp
     return can_review_dmp(user, dmp) or is_dmp_editor(user, dmp)

@@ -31,7 +31,7 @@ from .permissions import (
     can_edit_dmp,
     can_edit_project,
     can_resolve_comment,
-    can_review_dmp,
+    can_resolve_comments,
 )
 from .selectors import (
     answer_sheet,
@@ -145,13 +145,12 @@ def dmp_detail(request, pk, transition_errors=None, transition_form=None, commen
         "actions": allowed_transitions(request.user, dmp),
         "confirmed_actions": CONFIRMATIONS,
         "can_edit": can_edit_dmp(request.user, dmp),
-        "can_review": can_review_dmp(request.user, dmp),
         # Comments beside the answers concern the last submitted version.
         "can_comment": bool(versions) and can_comment_dmp(request.user, dmp),
         "comment_url": reverse("dmp:dmp-comment", args=[dmp.pk]),
         "comment_version": versions[0] if versions else None,
         "comment_form": comment_form,
-        "can_resolve": can_review_dmp(request.user, dmp) or can_edit_dmp(request.user, dmp),
+        "can_resolve": can_resolve_comments(request.user, dmp),
         "missing": dmp_missing_answers(dmp=dmp) if dmp.editable else [],
         "transition_errors": transition_errors or [],
         "transition_form": transition_form or TransitionForm(),
@@ -246,7 +245,7 @@ def dmp_version(request, pk, number, comment_form=None):
         "dmp": dmp, "version": version, "sheet": sheet, "can_comment": can_comment_dmp(request.user, dmp),
         "comment_url": reverse("dmp:dmp-comment-add", args=[dmp.pk, version.number]), "comment_version": version,
         "comment_form": comment_form, "versions": dmp.versions.order_by("number"),
-        "can_resolve": can_review_dmp(request.user, dmp) or can_edit_dmp(request.user, dmp),
+        "can_resolve": can_resolve_comments(request.user, dmp),
     }, status=400 if comment_form is not None else 200)
 
 
