@@ -10,7 +10,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from portal.charts import Chart, Column, Table, fiscal_year_end, percent
+from portal.dashboards import DashboardLink
+from portal.dashboards.charts import Chart, Column, Table, percent
+from portal.fiscal import fiscal_year_end
 from portal.i18n import pick
 from portal.models import Funder, Institution, Role
 
@@ -54,10 +56,18 @@ def institution_policies(*, user, institution):
 
 def managed_institutions(*, user):
     """The institutions whose policies `user` administers."""
-    if user.is_superuser:
-        return Institution.objects.all()
-    return Institution.objects.filter(role_assignments__user=user,
-                                      role_assignments__role=Role.INSTITUTION_ADMIN).distinct()
+    return Institution.objects.where_holds(user, Role.INSTITUTION_ADMIN)
+
+
+# Dashboards 1 and 2 on the index ----------------------------------------------------------------------
+
+def dashboard_links(user) -> list[DashboardLink]:
+    return [
+        DashboardLink(10, _("Data-policy adoption"), reverse("policy:dashboard-policy-adoption"),
+                      _("Institutions with an adopted data policy, by kind, against the 100 % target for FY2025.")),
+        DashboardLink(20, _("DMP requirements of funding programs"), reverse("policy:dashboard-program-requirements"),
+                      _("Competitive programs requiring a DMP and linked metadata, per fiscal year and funder.")),
+    ]
 
 
 # Dashboard 1: data-policy adoption by institution kind -------------------------------------------------
@@ -208,6 +218,4 @@ def adopted_policy(*, institution) -> DataPolicy | None:
 
 def funders_of(*, user):
     """The funders whose dashboards `user` sees as a funder officer (every funder for operators)."""
-    if user.is_superuser:
-        return Funder.objects.all()
-    return Funder.objects.filter(role_assignments__user=user, role_assignments__role=Role.FUNDER_OFFICER).distinct()
+    return Funder.objects.where_holds(user, Role.FUNDER_OFFICER)
