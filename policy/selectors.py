@@ -56,15 +56,19 @@ def institution_policies(*, user, institution):
 
 def managed_institutions(*, user):
     """The institutions whose policies `user` administers."""
-    return Institution.objects.where_holds(user, Role.INSTITUTION_ADMIN)
+    if user.is_superuser:
+        return Institution.objects.all()
+    return Institution.objects.filter(role_assignments__user=user,
+                                      role_assignments__role=Role.INSTITUTION_ADMIN).distinct()
 
 
-# Dashboards 1 and 2 on the index ----------------------------------------------------------------------
+# Dashboards 1 and 2 on the index ------------------------------------------------------------------------
 
 def dashboard_links(user) -> list[DashboardLink]:
     return [
         DashboardLink(10, _("Data-policy adoption"), reverse("policy:dashboard-policy-adoption"),
-                      _("Institutions with an adopted data policy, by kind, against the 100 % target for FY2025.")),
+                      _("Institutions with an adopted data policy, by kind, against the %(target)s target for "
+                        "FY2025.") % {"target": "100 %"}),
         DashboardLink(20, _("DMP requirements of funding programs"), reverse("policy:dashboard-program-requirements"),
                       _("Competitive programs requiring a DMP and linked metadata, per fiscal year and funder.")),
     ]
@@ -218,4 +222,6 @@ def adopted_policy(*, institution) -> DataPolicy | None:
 
 def funders_of(*, user):
     """The funders whose dashboards `user` sees as a funder officer (every funder for operators)."""
-    return Funder.objects.where_holds(user, Role.FUNDER_OFFICER)
+    if user.is_superuser:
+        return Funder.objects.all()
+    return Funder.objects.filter(role_assignments__user=user, role_assignments__role=Role.FUNDER_OFFICER).distinct()

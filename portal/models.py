@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import IdentifierField, LineField, MultilineField
 from .i18n import pick
-from .querysets import OrganisationQuerySet, RoleAssignmentQuerySet
+from .querysets import RoleAssignmentQuerySet
 from .validators import validate_erad_researcher_number, validate_orcid, validate_ror
 
 
@@ -126,8 +126,6 @@ class Institution(models.Model):
     ror = models.URLField(_("ROR ID"), blank=True, validators=[validate_ror])
     runs_repository = models.BooleanField(_("runs a repository"), default=False)
 
-    objects = OrganisationQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
@@ -181,8 +179,6 @@ class Funder(models.Model):
         _("Crossref Funder ID"), max_length=50, blank=True, help_text=_("e.g. 10.13039/501100001691")
     )
     ror = models.URLField(_("ROR ID"), blank=True, validators=[validate_ror])
-
-    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("funder")

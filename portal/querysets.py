@@ -13,15 +13,3 @@ class RoleAssignmentQuerySet(models.QuerySet):
 
     def funder_ids(self, user, *roles):
         return self.for_user(user).filter(role__in=roles, funder__isnull=False).values("funder_id")
-
-
-class OrganisationQuerySet(models.QuerySet):
-    """Institutions and funders: those where someone holds a role."""
-
-    def where_holds(self, user, role):
-        """The organisations where `user` holds `role` (every one for operators, none for anonymous users)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(role_assignments__user=user, role_assignments__role=role).distinct()

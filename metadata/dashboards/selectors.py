@@ -247,7 +247,7 @@ def _project_counts(records_filter: Q) -> dict:
     figures = {
         "planned": Q(),
         "registered": registered,
-        "published": Q(status=Status.PUBLISHED),
+        "public": Q(status=Status.PUBLISHED),
         "closed_reason": closed & reason,
         "closed_no_reason": closed & ~reason,
         "embargo_due": Q(access_right=AccessRight.EMBARGOED, embargo_until__lte=timezone.localdate(),
@@ -291,7 +291,7 @@ def _compliance_totals(records) -> dict:
             if row["access_right"] in ACCESS_RIGHT_SLUG:
                 totals[f"erad_{ACCESS_RIGHT_SLUG[row['access_right']]}"] += row["n"]
         if row["status"] == Status.PUBLISHED:
-            totals["published"] += row["n"]
+            totals["public"] += row["n"]
     # The conditions are those of the partial indexes md_dash_closed_no_reason and md_dash_embargo.
     totals["closed_no_reason"] = records.filter(access_right=AccessRight.CLOSED, remarks_ja="", remarks_en="").count()
     totals["closed_reason"] = closed - totals["closed_no_reason"]
@@ -300,7 +300,7 @@ def _compliance_totals(records) -> dict:
     return totals
 
 
-COMPLIANCE_FIGURES = ("planned", "registered", "published", "closed_reason", "closed_no_reason", "embargo_due",
+COMPLIANCE_FIGURES = ("planned", "registered", "public", "closed_reason", "closed_no_reason", "embargo_due",
                       *(f"erad_{slug}" for slug in ACCESS_KEYS))
 
 
@@ -311,7 +311,7 @@ def compliance_tables(*, user, scope: Scope, page_number=None, fiscal_year=None,
     projects = compliance_projects(user=user, scope=scope, **filters)
     totals = _compliance_totals(filter_records(scope.project_records(user), **filters))
     labels = {
-        "planned": _("Planned in the DMP"), "registered": _("Registered"), "published": _("Published"),
+        "planned": _("Planned in the DMP"), "registered": _("Registered"), "public": _("Published"),
         "closed_reason": _("Closed, reason stated"), "closed_no_reason": _("Closed, no reason stated"),
         "embargo_due": _("Embargo past due"),
         **{f"erad_{slug}": _("e-Rad count: %(access)s") % {"access": AccessRight(value).label}
