@@ -283,5 +283,6 @@ def test_the_index_lists_the_dashboards_of_every_app_that_the_viewer_may_open(cl
     assert listed() == titles
     client.force_login(user_with_role(Role.INSTITUTION_ADMIN, institution=institution))
     assert listed() == [*titles, "DMP compliance", "DMP review", "Institution dashboard: Kita University"]
-    page = client.get(reverse("portal:dashboards"), headers={"accept-language": "ja"}).content.decode()
+    client.force_login(user_with_role(Role.INSTITUTION_ADMIN, institution=institution, preferred_language="ja"))
+    page = client.get(reverse("portal:dashboards")).content.decode()
     assert "機関ダッシュボード：" in page and "2025年度100 %の目標" in page
