@@ -3,7 +3,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from portal.dashboards.charts import dashboard_response
+from portal.dashboards.charts import dashboard_response, table_page
 from portal.dashboards.filters import DashboardFilterSet
 from portal.pagination import paginate, query_without_page
 
@@ -23,9 +23,8 @@ def _scope(request):
 def review_dashboard(request):
     scope = _scope(request)
     filters = DashboardFilterSet(request.GET or None, fiscal_year_label=_("All years"))
-    page_number = None if request.GET.get("format") == "csv" else request.GET.get("page") or 1
-    return dashboard_response(request, tables=review_tables(scope=scope, page_number=page_number, **filters.values()),
-                              filename="dmp-review", template="dmp/dashboard_review.html",
+    tables = review_tables(scope=scope, page_number=table_page(request), **filters.values())
+    return dashboard_response(request, tables=tables, filename="dmp-review", template="dmp/dashboard_review.html",
                               context={"form": filters.form})
 
 

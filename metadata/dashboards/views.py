@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from policy.permissions import can_view_funder_dashboard, can_view_institution_dashboard
 from policy.selectors import adopted_policy
-from portal.dashboards.charts import dashboard_response
+from portal.dashboards.charts import dashboard_response, table_page
 from portal.dashboards.filters import DashboardFilterSet
 from portal.models import Funder, Institution
 from portal.pagination import paginate, query_without_page
@@ -48,9 +48,8 @@ def _managed_data(request, scope: Scope, fields, context=None):
 
 def _compliance(request, scope: Scope, fields):
     filters = _filters(request, fields)
-    page_number = None if request.GET.get("format") == "csv" else request.GET.get("page") or 1
     return dashboard_response(
-        request, tables=compliance_tables(user=request.user, scope=scope, page_number=page_number,
+        request, tables=compliance_tables(user=request.user, scope=scope, page_number=table_page(request),
                                           **filters.values()),
         filename="dmp-compliance", template="metadata/dashboards/compliance.html",
         context={"form": filters.form, "scope": scope},

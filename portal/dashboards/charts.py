@@ -185,6 +185,11 @@ def table_csv_response(table: Table, filename: str) -> HttpResponse:
     return response
 
 
+def table_page(request):
+    """The page of a paginated table that `?page=` asks for (the first by default); None, every row, for the CSV."""
+    return None if request.GET.get("format") == "csv" else request.GET.get("page") or 1
+
+
 def dashboard_response(request, *, tables: list[Table], filename: str, template: str, context: dict):
     """Render the dashboard, or with `?format=csv&table=<name>` return one of its tables as CSV."""
     if request.GET.get("format") == "csv":
