@@ -102,6 +102,24 @@ class ManagedDataQuerySet(models.QuerySet):
         (`latest_version`: its newest published one, or its first before any is published)."""
         return self.filter(latest_version=True)
 
+    def in_dashboard_scope(self, *, institution=None, funder=None):
+        """The records a dashboard counts, a record with several versions once: an institution's or a
+        funder's every record but withdrawn ones; nationally, the published ones."""
+        records = self.latest_versions()
+        if institution:
+            return records.filter(institution=institution).exclude(status=WITHDRAWN)
+        if funder:
+            return records.filter(funder=funder).exclude(status=WITHDRAWN)
+        return records.filter(status=PUBLISHED)
+
+    def of_projects_visible_to(self, user):
+        """Every record but withdrawn ones (a record with several versions once) of the projects `user` may
+        see; every project for operators."""
+        records = self.latest_versions().exclude(status=WITHDRAWN)
+        if user.is_superuser:
+            return records
+        return records.filter(project__in=Project.objects.visible_to(user).values("pk"))
+
     def embargo_due(self, today=None):
         """Embargoed records whose publication date has come but whose lift was not yet recorded."""
         today = today or timezone.localdate()
