@@ -85,6 +85,11 @@ class ManagedDataQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PUBLISHED)
 
+    def listed(self, status: str | None):
+        """What a list shows (pages, exports, the API): the published records unless a state is asked for
+        (the list's `status` filter then picks it)."""
+        return self if status else self.published()
+
     def with_version_neighbours(self):
         """Annotate each record with the published public versions just before and after it (their pk and
         DOI and number: `previous_version_pk`, `…_doi`, `…_version`, the same for `next_version_`; None

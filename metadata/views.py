@@ -59,18 +59,14 @@ def _listing(request, filterset) -> dict:
 
 def managed_data_list_view(request):
     """Public search and browse: what the visitor may see, published records unless a state is chosen."""
-    base = ManagedData.objects.visible_to(request.user)
-    if not request.GET.get("status"):
-        base = base.filter(status=Status.PUBLISHED)
+    base = ManagedData.objects.visible_to(request.user).listed(request.GET.get("status"))
     filterset = ManagedDataFilter(request.GET or None, queryset=managed_data_list(base).order_by("-datestamp", "-pk"))
     return render(request, "metadata/manageddata_list.html", _listing(request, filterset))
 
 
 def managed_data_export(request, file):
     """The list page's records, with its filters, as the Cabinet Office sheet (CSV with BOM or .xlsx)."""
-    base = sheet_records(user=request.user)
-    if not request.GET.get("status"):
-        base = base.filter(status=Status.PUBLISHED)
+    base = sheet_records(user=request.user).listed(request.GET.get("status"))
     records = ManagedDataFilter(request.GET or None, queryset=base).qs
     return export_response(records=records, file=file, language=current_language())
 
