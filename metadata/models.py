@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from dmp.aggregates import FiscalYear
 from dmp.models import Project
 from policy.models import FundingProgram
 from portal.fields import IdentifierField, LineField, MultilineField
+from portal.fiscal import FiscalYear
 from portal.i18n import pick
 from portal.models import Funder, Institution
 from portal.validators import normalize_search_text, validate_erad_researcher_number, validate_orcid, validate_ror
@@ -209,6 +209,14 @@ class ManagedData(models.Model):
     @property
     def title(self) -> str:
         return pick(self, "title")
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == Status.WITHDRAWN
 
     @property
     def first_version_id(self) -> int:
