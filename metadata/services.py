@@ -100,11 +100,11 @@ def _normalise(data: dict) -> dict:
 
 
 @lru_cache(maxsize=20_000)
-def _cleaned(field, value: str, language: str) -> tuple[str, list | None]:
+def _cleaned(model, name: str, value: str, language: str) -> tuple[str, list | None]:
     """`field.clean` of one text value and its errors, remembered: a sheet repeats most values from row to
     row, and no field's check depends on anything but the value (nor on the record)."""
     try:
-        return field.clean(value, None), None
+        return model._meta.get_field(name).clean(value, None), None
     except ValidationError as error:
         return value, error.error_list
 
@@ -112,7 +112,7 @@ def _cleaned(field, value: str, language: str) -> tuple[str, list | None]:
 def _full_clean(instance, exclude) -> None:
     """`instance.full_clean(exclude, validate_unique=False, validate_constraints=False)` with each text
     value checked once (`_cleaned`): the same checks and messages, field by field, then `clean()`."""
-    errors, exclude, language = {}, set(exclude), translation.get_language()
+    errors, exclude, language, model = {}, set(exclude), translation.get_language(), type(instance)
     for f in instance._meta.fields:
         if f.name in exclude or f.generated:
             continue
@@ -120,7 +120,7 @@ def _full_clean(instance, exclude) -> None:
         if f.blank and value in f.empty_values:
             continue
         if type(value) is str:
-            value, error_list = _cleaned(f, value, language)
+            value, error_list = _cleaned(model, f.name, value, language)
         else:
             try:
                 value, error_list = f.clean(value, instance), None
