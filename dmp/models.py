@@ -367,6 +367,11 @@ class DMP(models.Model):
         """An approved DMP being revised: its approved version stays in force."""
         return self.approved_version_id is not None and self.status != DMPStatus.APPROVED
 
+    @property
+    def waiting_since(self):
+        """When a submitted DMP was submitted (None in every other state): how long it has waited for review."""
+        return self.submitted_at if self.status == DMPStatus.SUBMITTED else None
+
     def actions(self) -> list[str]:
         return [action for (state, action) in self.TRANSITIONS if state == self.status]
 

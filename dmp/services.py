@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from policy.models import FundingProgram
-from portal.models import Funder, Role, User
-from portal.permissions import has_role
+from portal.models import Funder, Role, RoleAssignment, User
 from portal.services import notification_body, notification_send
 from portal.transitions import Change, Workflow, transition
 
@@ -31,6 +30,7 @@ from .models import (
 from .permissions import (
     ACTION_PERMISSIONS,
     can_comment_dmp,
+    can_create_project,
     can_edit_dmp,
     can_edit_project,
     can_resolve_comment,
@@ -102,7 +102,7 @@ def _set_members(project: Project, members: list[dict]) -> None:
 def project_create(*, actor: User, data: dict, members: list[dict] | None = None) -> Project:
     """A project led by `actor` at one of the institutions where they are a researcher."""
     institution = data.get("institution")
-    if not (actor.is_superuser or has_role(actor, Role.RESEARCHER, institution=institution)):
+    if not can_create_project(actor, institution):
         raise PermissionDenied(_("You can create projects only at an institution where you are a researcher."))
     project = Project(pi=actor, **{k: v for k, v in data.items() if k in PROJECT_FIELDS})
     project.full_clean()
@@ -214,8 +214,8 @@ def _notify(dmp: DMP, change: Change) -> None:
     the project's editors; each in their own language, saying who did what, the comment and what to do next."""
     actor, action = change.actor, change.action
     if action == "submit" or (action == "withdraw" and dmp.submitted_at):
-        recipients = [user for user in User.objects.filter(role_assignments__role=Role.REVIEWER,
-                                                            role_assignments__institution=dmp.project.institution_id)
+        recipients = [user for user in User.objects.filter(pk__in=RoleAssignment.objects.holder_ids(
+                          Role.REVIEWER, institution=dmp.project.institution_id))
                       if not has_duty_conflict(user, dmp, "approve")]
     else:
         recipients = [dmp.project.pi, *User.objects.filter(project_memberships__project=dmp.project,

@@ -26,12 +26,12 @@ from .forms import (
 from .models import DMPStatus, DMPVersion, ReviewComment
 from .pdf import dmp_pdf
 from .permissions import (
-    allowed_actions,
+    allowed_transitions,
     can_comment_dmp,
     can_edit_dmp,
     can_edit_project,
     can_resolve_comment,
-    can_review_dmp,
+    can_resolve_comments,
 )
 from .selectors import (
     answer_sheet,
@@ -142,16 +142,15 @@ def dmp_detail(request, pk, transition_errors=None, transition_form=None, commen
         "versions": versions,
         "transitions": dmp.transitions.select_related("actor", "version").order_by("-at", "-pk"),
         "changes": dmp.history.select_related("history_user").order_by("-history_date")[:20],
-        "actions": allowed_actions(request.user, dmp),
+        "actions": allowed_transitions(request.user, dmp),
         "confirmed_actions": CONFIRMATIONS,
         "can_edit": can_edit_dmp(request.user, dmp),
-        "can_review": can_review_dmp(request.user, dmp),
         # Comments beside the answers concern the last submitted version.
         "can_comment": bool(versions) and can_comment_dmp(request.user, dmp),
         "comment_url": reverse("dmp:dmp-comment", args=[dmp.pk]),
         "comment_version": versions[0] if versions else None,
         "comment_form": comment_form,
-        "can_resolve": can_review_dmp(request.user, dmp) or can_edit_dmp(request.user, dmp),
+        "can_resolve": can_resolve_comments(request.user, dmp),
         "missing": dmp_missing_answers(dmp=dmp) if dmp.editable else [],
         "transition_errors": transition_errors or [],
         "transition_form": transition_form or TransitionForm(),
@@ -216,7 +215,7 @@ def dmp_transition_view(request, pk):
 def _transition_confirm(request, dmp, action):
     if action not in CONFIRMATIONS:
         raise Http404
-    if action not in allowed_actions(request.user, dmp):
+    if action not in allowed_transitions(request.user, dmp):
         messages.error(request, _("This cannot be done now: the DMP is “%(state)s”, or you may not do it.") % {
             "state": dmp.get_status_display()})
         return redirect(dmp)
@@ -246,7 +245,7 @@ def dmp_version(request, pk, number, comment_form=None):
         "dmp": dmp, "version": version, "sheet": sheet, "can_comment": can_comment_dmp(request.user, dmp),
         "comment_url": reverse("dmp:dmp-comment-add", args=[dmp.pk, version.number]), "comment_version": version,
         "comment_form": comment_form, "versions": dmp.versions.order_by("number"),
-        "can_resolve": can_review_dmp(request.user, dmp) or can_edit_dmp(request.user, dmp),
+        "can_resolve": can_resolve_comments(request.user, dmp),
     }, status=400 if comment_form is not None else 200)
 
 

@@ -211,6 +211,14 @@ class ManagedData(models.Model):
         return pick(self, "title")
 
     @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == Status.WITHDRAWN
+
+    @property
     def first_version_id(self) -> int:
         return self.version_of_id or self.pk
 

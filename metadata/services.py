@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portal.identity.selectors import verified_orcid
-from portal.models import Role, User
+from portal.models import Role, RoleAssignment, User
 from portal.services import notification_body, notification_send
 from portal.transitions import Change, InvalidTransition, Workflow, transition
 from portal.validators import normalize_ror
@@ -443,8 +443,8 @@ def _notify(record: ManagedData, change: Change) -> None:
     language who did what, the comment and what to do next; a returned record's link opens its edit form."""
     actor, action, message = change.actor, change.action, change.message
     if action == "submit":
-        recipients = [user for user in User.objects.filter(role_assignments__role=Role.LIBRARIAN,
-                                                            role_assignments__institution=record.institution_id)
+        recipients = [user for user in User.objects.filter(pk__in=RoleAssignment.objects.holder_ids(
+                          Role.LIBRARIAN, institution=record.institution_id))
                       if not has_duty_conflict(user, record, "publish")]
     else:
         recipients = [record.created_by]

@@ -25,7 +25,7 @@ from .forms import (
 )
 from .models import ManagedData
 from .permissions import (
-    allowed_actions,
+    allowed_transitions,
     can_curate_managed_data,
     can_edit_managed_data,
     can_make_new_version,
@@ -147,7 +147,7 @@ def managed_data_detail_view(request, pk):
         "can_edit": can_edit_managed_data(request.user, record),
         "can_curate": curator,
         "show_internal": people_view or curator,
-        "actions": allowed_actions(request.user, record),
+        "actions": allowed_transitions(request.user, record),
         "transition_form": TransitionForm(),
         "changes": managed_data_changes(record) if (people_view or curator) else [],
         "versions": managed_data_versions(record, request.user),
@@ -249,7 +249,7 @@ def managed_data_transition_view(request, pk, action):
 def _transition_confirm(request, record, action, form=None, status=200):
     if action not in CONFIRMATIONS:
         raise Http404
-    if action not in allowed_actions(request.user, record):
+    if action not in allowed_transitions(request.user, record):
         messages.error(request, _("This cannot be done now: the record is %(state)s, or you may not do it.") % {
             "state": record.get_status_display()})
         return redirect(record)

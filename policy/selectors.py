@@ -12,7 +12,8 @@ from django.utils.translation import pgettext
 
 from portal.charts import Chart, Column, Table, fiscal_year_end, percent
 from portal.i18n import pick
-from portal.models import Funder, Institution, Role
+from portal.models import Institution, Role
+from portal.permissions import funders_where, institutions_where
 
 from .models import DataPolicy, ProgramRequirement
 
@@ -54,10 +55,7 @@ def institution_policies(*, user, institution):
 
 def managed_institutions(*, user):
     """The institutions whose policies `user` administers."""
-    if user.is_superuser:
-        return Institution.objects.all()
-    return Institution.objects.filter(role_assignments__user=user,
-                                      role_assignments__role=Role.INSTITUTION_ADMIN).distinct()
+    return institutions_where(user, Role.INSTITUTION_ADMIN)
 
 
 # Dashboard 1: data-policy adoption by institution kind -------------------------------------------------
@@ -208,6 +206,4 @@ def adopted_policy(*, institution) -> DataPolicy | None:
 
 def funders_of(*, user):
     """The funders whose dashboards `user` sees as a funder officer (every funder for operators)."""
-    if user.is_superuser:
-        return Funder.objects.all()
-    return Funder.objects.filter(role_assignments__user=user, role_assignments__role=Role.FUNDER_OFFICER).distinct()
+    return funders_where(user, Role.FUNDER_OFFICER)

@@ -14,7 +14,7 @@ from portal.models import Institution
 
 from .forms import ADOPT_CONFIRMATION, DashboardFilterForm, DataPolicyAdoptForm, DataPolicyForm, ProgramImportForm
 from .models import DataPolicy
-from .permissions import can_import_programs, can_manage_data_policies
+from .permissions import allowed_actions, can_import_programs, can_manage_data_policies
 from .selectors import (
     adopted_policy,
     institution_policies,
@@ -60,11 +60,11 @@ def data_policy_list(request):
 def data_policy_detail(request, pk):
     policy = get_object_or_404(DataPolicy.objects.visible_to(request.user).select_related("institution"), pk=pk)
     manage = can_manage_data_policies(request.user, policy.institution)
+    actions = allowed_actions(request.user, policy)
     return render(request, "policy/datapolicy_detail.html", {
-        "policy": policy, "can_manage": manage,
+        "policy": policy, "can_manage": manage, "actions": actions,
         "history": policy.history.select_related("history_user") if manage else None,
-        "adopt_form": (DataPolicyAdoptForm(initial={"adopted_on": timezone.localdate()})
-                       if manage and policy.status == DataPolicy.Status.DRAFT else None),
+        "adopt_form": DataPolicyAdoptForm(initial={"adopted_on": timezone.localdate()}) if "adopt" in actions else None,
     })
 
 
@@ -168,7 +168,8 @@ def program_list(request):
         else None
     page = _page(request, program_requirement_list(**form.filters(), dmp_required=dmp_required))
     return render(request, "policy/programrequirement_list.html",
-                  {"page": page, "form": form, "query": _query_without_page(request)})
+                  {"page": page, "form": form, "query": _query_without_page(request),
+                   "can_import": can_import_programs(request.user)})
 
 
 @login_required

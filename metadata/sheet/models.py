@@ -42,5 +42,9 @@ class SheetImport(models.Model):
         return reverse("sheet:import-detail", args=[self.pk])
 
     @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
     def percent(self) -> int:
         return 100 * self.processed_rows // self.total_rows if self.total_rows else 0
