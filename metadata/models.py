@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from dmp.aggregates import FiscalYear
 from dmp.models import Project
 from policy.models import FundingProgram
 from portal.fields import IdentifierField, LineField, MultilineField
+from portal.fiscal import FiscalYear
 from portal.i18n import pick
 from portal.models import Funder, Institution
 from portal.validators import normalize_search_text, validate_erad_researcher_number, validate_orcid, validate_ror

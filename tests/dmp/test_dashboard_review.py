@@ -159,7 +159,7 @@ def test_a_malformed_drill_down_link_is_a_400(client, reviewer):
 
 
 def test_the_index_links_the_dashboard_for_reviewers_only(client, reviewer):
-    index = reverse("dashboards:index")
+    index = reverse("portal:dashboards")
     client.force_login(reviewer)
     assert DASHBOARD in client.get(index).content.decode()
     client.force_login(UserFactory())
