@@ -1,6 +1,7 @@
 """Every write on managed data: create, update, people, curation transitions, embargo lifting."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -98,6 +99,45 @@ def _normalise(data: dict) -> dict:
     return data
 
 
+@lru_cache(maxsize=20_000)
+def _cleaned(model, name: str, value: str, language: str) -> tuple[str, list | None]:
+    """`field.clean` of one text value and its errors, remembered: a sheet repeats most values from row to
+    row, and no field's check depends on anything but the value (nor on the record)."""
+    try:
+        return model._meta.get_field(name).clean(value, None), None
+    except ValidationError as error:
+        return value, error.error_list
+
+
+def _full_clean(instance, exclude) -> None:
+    """`instance.full_clean(exclude, validate_unique=False, validate_constraints=False)` with each text
+    value checked once (`_cleaned`): the same checks and messages, field by field, then `clean()`."""
+    errors, exclude, language, model = {}, set(exclude), translation.get_language(), type(instance)
+    for f in instance._meta.fields:
+        if f.name in exclude or f.generated:
+            continue
+        value = getattr(instance, f.attname)
+        if f.blank and value in f.empty_values:
+            continue
+        if type(value) is str:
+            value, error_list = _cleaned(model, f.name, value, language)
+        else:
+            try:
+                value, error_list = f.clean(value, instance), None
+            except ValidationError as error:
+                error_list = error.error_list
+        if error_list:
+            errors[f.name] = list(error_list)
+        else:
+            setattr(instance, f.attname, value)
+    try:
+        instance.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _unchecked_people(people: list[dict]) -> list[RecordPerson]:
     rows = []
     for position, person in enumerate(people):
@@ -116,7 +156,7 @@ def _person_rows(people: list[dict]) -> list[RecordPerson]:
         # the user is given as an object, not typed; empty values are valid (and most are empty)
         empty = [f for f in PERSON_FIELDS if f not in ("kind", "user") and not getattr(row, f)]
         try:
-            row.full_clean(exclude=["record", "user", *empty])
+            _full_clean(row, exclude=["record", "user", *empty])  # nothing unique besides the record
         except ValidationError as error:
             errors |= {f"people[{position}].{key}": messages for key, messages in error.message_dict.items()}
     if errors:
@@ -143,7 +183,7 @@ def _check(record: ManagedData, people: list[dict] | None, *, complete: bool, gi
     # the related objects are given as objects by the services, not typed: no look-up per record
     exclude = SET_BY_SERVICES + ([f for f in EDITABLE_FIELDS if f not in given] if given is not None else [])
     try:
-        record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        _full_clean(record, exclude)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if check_unique:  # the data No. within the project (the project itself is not excluded here)
