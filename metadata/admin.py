@@ -29,7 +29,3 @@ class ManagedDataAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["project", "institution", "created_by", "shared_with"]
     readonly_fields = ["status", "datestamp", "published_at", "embargo_lifted_at", "created_at", "updated_at"]
     inlines = [RecordPersonInline, CurationEventInline]
-
-    def save_model(self, request, obj, form, change):
-        obj.set_project_columns(obj.project)  # the dashboards' copies, as the services keep them
-        super().save_model(request, obj, form, change)

@@ -28,6 +28,7 @@ from dmp.models import (
     TemplateQuestion,
     grant_number_validator,
 )
+from dmp.permissions import project_institution_ids
 from dmp.selectors import template_for_program
 from dmp.services import dmp_create, project_create
 from dmp.validators import clean_answer
@@ -37,7 +38,7 @@ from metadata.permissions import record_links
 from metadata.services import managed_data_create
 from metadata.validators import SIZE_RE
 from metadata.vocabularies import LICENSE_URL, AccessRight, DataType
-from portal.models import Role, RoleAssignment, User
+from portal.models import Institution, User
 
 SCHEMA_PATHS = {"1.2": ("rda-dmp-common-standard", "JSON-schema", "1.2", "maDMP-schema-1.2.json"),
                 "1.1": ("rda-dmp-common-standard", "JSON-schema", "1.1", "maDMP-schema-1.1.json")}
@@ -404,11 +405,10 @@ def _data_no(dataset: dict, index: int, grant: str) -> str:
 
 
 def _researcher_institution(actor: User):
-    assignment = RoleAssignment.objects.for_user(actor).filter(role=Role.RESEARCHER).select_related(
-        "institution").first()
-    if assignment is None:
+    institution = Institution.objects.filter(pk__in=project_institution_ids(actor)).order_by("pk").first()
+    if institution is None:
         raise ValidationError({"institution": [_("You need a researcher role at an institution to import a DMP.")]})
-    return assignment.institution
+    return institution
 
 
 def _members(contributors: list[dict], actor: User) -> list[dict]:

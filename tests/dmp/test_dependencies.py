@@ -1,6 +1,7 @@
 """Issue #11: dmp's imports tell the truth. dmp reaches managed data only through what the metadata apps
 register with it (`dmp.selectors.managed_data_reads_register`, `dmp_tools_register`), so dmp loads without
-them, and nothing in dmp imports metadata or names one of its URLs."""
+them, and nothing in dmp imports metadata, names one of its URLs or models, or reads or writes the
+project's managed-data records (`project.managed_data`) itself."""
 
 import ast
 import re
@@ -50,7 +51,7 @@ def test_every_dmp_module_imports_without_the_metadata_apps():
     assert metadata_modules == ""
 
 
-def test_no_dmp_file_imports_metadata_or_names_its_urls_or_models():
+def test_no_dmp_file_imports_metadata_or_names_its_urls_models_or_columns():
     namespaces = "|".join(sorted(metadata_namespaces()))
     assert {"metadata", "deposit", "oai", "sheet", "madmp", "files"} <= set(namespaces.split("|"))
     named = re.compile(rf"^(({namespaces}):|({namespaces})\.[A-Z])")  # a URL name or a model label
@@ -61,8 +62,13 @@ def test_no_dmp_file_imports_metadata_or_names_its_urls_or_models():
                 found += [f"{path}: import {a.name}" for a in node.names if a.name.split(".")[0] == "metadata"]
             elif isinstance(node, ast.ImportFrom) and not node.level and node.module.split(".")[0] == "metadata":
                 found.append(f"{path}: from {node.module} import")
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and named.match(node.value):
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and (
+                    named.match(node.value) or node.value.startswith("managed_data__")):
                 found.append(f"{path}: {node.value!r}")
+            elif isinstance(node, ast.Attribute) and node.attr == "managed_data":  # the project's records
+                found.append(f"{path}:{node.lineno} .managed_data")
+            elif isinstance(node, ast.keyword) and (node.arg or "").startswith("managed_data__"):
+                found.append(f"{path}:{node.lineno} {node.arg}=")
     url_tag = re.compile(rf"""{{%\s*url\s+["']({namespaces}):""")
     for path in DMP.rglob("*.html"):
         found += [f"{path}: {m.group(0)}" for m in url_tag.finditer(path.read_text())]
