@@ -8,6 +8,7 @@ generate_series, in the database itself), then requests every dashboard page and
 The data are generated once per database (a second run reuses them). Exits non-zero if it could not
 measure (not PostgreSQL, or a page did not answer 200)."""
 
+import json
 import os
 import statistics
 import sys
@@ -55,10 +56,14 @@ def _insert(model, count: int, overrides: dict, extra_from: str = "") -> None:
             expr = "NULL"
         elif isinstance(field, models.BooleanField):
             expr = "false"
+        elif isinstance(field, models.JSONField):
+            expr = f"'{json.dumps(field.get_default())}'"
         elif isinstance(field, (models.CharField, models.TextField)):
             expr = "''"
         elif isinstance(field, models.DateTimeField):
             expr = "now()"
+        elif isinstance(field, models.IntegerField) and field.has_default():
+            expr = str(field.get_default())
         else:
             raise SystemExit(f"bench: no value for {model.__name__}.{field.column}")
         columns.append(connection.ops.quote_name(field.column))
@@ -111,12 +116,8 @@ def generate() -> None:
         "status": f"({statuses})[1 + g % 12]", "created_by_id": f"u.a[1 + g % {USERS}]",
         "created_at": "now() - (g % 3000) * interval '1 day'", "updated_at": "now()", "datestamp": "now()",
         "doi": "CASE WHEN g % 5 < 2 THEN '10.99999/bench.' || g ELSE '' END",
-    }, f", {projects} pr, {inst} i, {users} u")
+    }, f", {projects} pr, {inst} i, {users} u")  # the dashboards' copies: the database's triggers fill them
     with connection.cursor() as cursor:
-        # The dashboards' copies of the project's program, funder and field, as the services set them.
-        cursor.execute("""UPDATE metadata_manageddata m SET program_id = p.program_id, funder_id = f.funder_id,
-            effective_field = CASE WHEN m.research_field = 'project' THEN p.research_field ELSE m.research_field END
-            FROM dmp_project p JOIN policy_fundingprogram f ON f.id = p.program_id WHERE p.id = m.project_id""")
         cursor.execute("VACUUM ANALYZE")
     print(f"generate_s={time.monotonic() - started:.1f}")
 
@@ -145,19 +146,19 @@ def generate_dmps() -> None:
             WHERE d.institution_id = p.institution_id ORDER BY d.id OFFSET p.id % {DEPARTMENTS_PER_INSTITUTION}
             LIMIT 1) WHERE p.grant_number LIKE 'JPBENCH%'""")
         cursor.execute(f"""INSERT INTO dmp_dmp (project_id, template_id, status, answers, title, external_id,
-            external_id_type, created_by_id, created_at, updated_at, submitted_at, department_id, institution_id,
-            funder_id)
-            SELECT p.id, {template.pk}, s.state, '{{}}', '', '', '', p.pi_id, now() - (p.id % 700) * interval '1 day',
-                   now(), CASE WHEN s.state IN ('submitted', 'changes_requested', 'approved')
-                               THEN now() - (p.id % 200) * interval '1 day' END,
-                   p.department_id, p.institution_id, f.funder_id
-            FROM dmp_project p JOIN policy_fundingprogram f ON f.id = p.program_id,
+            external_id_type, madmp_extension, created_by_id, created_at, updated_at, submitted_at)
+            SELECT p.id, {template.pk}, s.state, '{{}}', '', '', '', '{{}}', p.pi_id,
+                   now() - (p.id % 700) * interval '1 day', now(),
+                   CASE WHEN s.state IN ('submitted', 'changes_requested', 'approved')
+                        THEN now() - (p.id % 200) * interval '1 day' END
+            FROM dmp_project p,
                  LATERAL (SELECT ({states})[1 + p.id % {len(DMP_STATES)}] AS state) s
             WHERE p.grant_number LIKE 'JPBENCH%'""")
         cursor.execute("""INSERT INTO dmp_dmptransition (dmp_id, actor_id, action, from_status, to_status, message,
-            at, round_started_at)
+            at, round_started_at, duty_override)
             SELECT d.id, d.created_by_id, 'approve', 'submitted', 'approved', '',
-                   d.submitted_at + (1 + d.id % 60) * interval '1 day', d.submitted_at - (d.id % 20) * interval '1 day'
+                   d.submitted_at + (1 + d.id % 60) * interval '1 day', d.submitted_at - (d.id % 20) * interval '1 day',
+                   false
             FROM dmp_dmp d WHERE d.status = 'approved'""")
         cursor.execute("VACUUM ANALYZE")
     print(f"generate_dmps_s={time.monotonic() - started:.1f}")

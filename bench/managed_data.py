@@ -67,7 +67,6 @@ def generate():
             project = projects[n % len(projects)]
             rows.append(ManagedData(
                 project=project, institution=institution, data_no=str(n), title_ja=title_ja,
-                program=program, funder=funder, effective_field=project.research_field,  # copies the services keep
                 title_en=title_en, description_ja=description, license="CCBY", citation_en="Bench",
                 access_right=rng.choice(["open access", "restricted access", "metadata only access"]),
                 metadata_access="open access" if n % 20 else "restricted access", status=status,

@@ -61,8 +61,6 @@ def ensure_records(n: int) -> None:
         records = ManagedData.objects.bulk_create([
             ManagedData(
                 project=project, institution=institution, created_by=user, data_no=str(i + 1),
-                program=program, funder=funder,  # the copies the services keep (see metadata/models.py)
-                effective_field=project.research_field if fields[i % 4] == "project" else fields[i % 4],
                 title_ja=f"ベンチマーク用データ {i + 1}", title_en=f"Benchmark dataset {i + 1}",
                 description_ja="性能測定のために生成した記録。" * 3,
                 description_en="A record generated for the bench. " * 3,

@@ -21,7 +21,7 @@ from .models import (
     TemplateSection,
 )
 from .selectors import template_export
-from .services import project_copies_sync, template_import, template_new_version, template_publish
+from .services import template_import, template_new_version, template_publish
 
 
 class ProjectMemberInline(admin.TabularInline):
@@ -38,11 +38,6 @@ class ProjectAdmin(SimpleHistoryAdmin):
     search_fields = ["grant_number", "name_ja", "name_en", "pi__email"]
     autocomplete_fields = ["institution", "department", "program", "pi"]
     inlines = [ProjectMemberInline]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and {"program", "research_field", "department", "institution"} & set(form.changed_data):
-            project_copies_sync(project=obj)
 
 
 class TemplateSectionInline(admin.TabularInline):

@@ -4,13 +4,11 @@
 values): PostgreSQL's ordered-set aggregate `percentile_cont(fraction) WITHIN GROUP (ORDER BY expr)`; on
 SQLite, which has no such aggregate, the same computation registered on each new connection
 (`register_sqlite_functions`, connected in `DmpConfig.ready`), like Django's own SQLite functions.
-`DaysBetween(end, start)` is the time between two datetimes in (fractional) days. `FiscalYear(datetime)` is
-the Japanese fiscal year (from 1 April, Japan time) of a datetime, immutable, so a generated column can
-hold it."""
+`DaysBetween(end, start)` is the time between two datetimes in (fractional) days."""
 
 import math
 
-from django.db.models import Aggregate, FloatField, Func, IntegerField
+from django.db.models import Aggregate, FloatField, Func
 
 
 class Percentile(Aggregate):
@@ -38,16 +36,6 @@ class DaysBetween(Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql(compiler, connection, template="(JULIANDAY(%(expressions)s))",
                            arg_joiner=") - JULIANDAY(", **extra_context)
-
-
-class FiscalYear(Func):
-    output_field = IntegerField()
-    arity = 1
-    template = "CAST(EXTRACT(YEAR FROM ((%(expressions)s AT TIME ZONE 'Asia/Tokyo') - INTERVAL '3 months')) AS integer)"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="CAST(SUBSTR(DATETIME(%(expressions)s, '+9 hours', "
-                           "'-3 months'), 1, 4) AS integer)", **extra_context)
 
 
 class _SQLitePercentile:

@@ -8,11 +8,13 @@ class DmpConfig(AppConfig):
     verbose_name = _("Data management plans")
 
     def ready(self):
-        from portal import inbox
+        from portal import dashboards, inbox
 
         from .aggregates import register_sqlite_functions
+        from .dashboards.selectors import dashboard_links
         from .selectors import inbox_sections
 
         inbox.register(inbox_sections)
+        dashboards.register(dashboard_links)
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="dmp_sqlite_functions")

@@ -10,7 +10,6 @@ from .services import (
     dmp_create,
     dmp_save_answers,
     dmp_transition,
-    project_copies_sync,
     review_comment_add,
     review_comment_resolve,
     template_load_shipped,
@@ -52,7 +51,6 @@ def load(stdout, programs) -> dict[str, Project]:
                 "start_date": datetime.date(2023, 4, 1), "end_date": datetime.date(2028, 3, 31),
             },
         )
-        project_copies_sync(project=project)  # a reload may have changed the program or department
         for email in members:
             ProjectMember.objects.get_or_create(project=project, user=User.objects.get(email=email))
         projects[grant] = project

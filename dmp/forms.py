@@ -3,9 +3,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import Confirmation
-from portal.models import Institution, Role, RoleAssignment, User
+from portal.models import Institution, User
 
 from .models import Project, ProjectMember, QuestionType
+from .permissions import project_institution_ids
 from .validators import clean_answer, is_answered_by_project
 
 
@@ -27,7 +28,7 @@ class ProjectForm(forms.ModelForm):
                 institution=self.instance.institution_id)
             _group_programs(self.fields["program"])
             return
-        mine = RoleAssignment.objects.for_user(user).filter(role=Role.RESEARCHER).values("institution")
+        mine = project_institution_ids(user)
         self.fields["institution"].queryset = Institution.objects.filter(pk__in=mine)
         self.fields["institution"].error_messages["required"] = _(
             "Choose your institution. Only institutions where you hold the researcher role are offered; ask your "

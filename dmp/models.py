@@ -306,8 +306,8 @@ class DMP(models.Model):
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
     # Copies of the project's department, institution and program's funder for the review dashboard, so
-    # that its counts read DMPs (and approvals) without joining projects; the services keep them correct
-    # (`set_project_columns`, `dmp.services.project_copies_sync`).
+    # that its counts read DMPs (and approvals) without joining projects; the database keeps them correct
+    # (triggers, `metadata.db_triggers`).
     department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, editable=False,
                                    related_name="+", db_index=False, verbose_name=_("department"))
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, null=True, editable=False,
@@ -367,14 +367,13 @@ class DMP(models.Model):
         """An approved DMP being revised: its approved version stays in force."""
         return self.approved_version_id is not None and self.status != DMPStatus.APPROVED
 
+    @property
+    def waiting_since(self):
+        """When a submitted DMP was submitted (None in every other state): how long it has waited for review."""
+        return self.submitted_at if self.status == DMPStatus.SUBMITTED else None
+
     def actions(self) -> list[str]:
         return [action for (state, action) in self.TRANSITIONS if state == self.status]
-
-    def set_project_columns(self, project: Project) -> None:
-        """Copy the review dashboard's columns from `project` (whose program must be loaded or loadable)."""
-        self.department_id = project.department_id
-        self.institution_id = project.institution_id
-        self.funder_id = project.program.funder_id
 
 
 class DMPVersion(models.Model):

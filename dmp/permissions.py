@@ -1,12 +1,22 @@
 """Who may do what with a DMP. Reading is `DMP.objects.visible_to`; these predicates decide actions."""
 
 from portal.models import Role
-from portal.permissions import has_role
+from portal.permissions import has_role, institution_ids_for
 
 from .models import DMP, Project, ReviewComment
 
 # The review decisions the project's own people never take on their plan (separation of duties).
 DECISIONS = ("approve", "request_changes")
+
+
+def can_create_project(user, institution) -> bool:
+    """Researchers lead new projects (and their DMPs) at their institution; operators anywhere."""
+    return user.is_authenticated and (user.is_superuser or has_role(user, Role.RESEARCHER, institution=institution))
+
+
+def project_institution_ids(user):
+    """Lazy subquery of the institutions a new project of `user` is offered at: where they are a researcher."""
+    return institution_ids_for(user, Role.RESEARCHER)
 
 
 def is_dmp_editor(user, dmp: DMP) -> bool:
@@ -69,6 +79,12 @@ def can_edit_project(user, dmp: DMP) -> bool:
     return can_edit_dmp(user, dmp)
 
 
+def can_resolve_comments(user, dmp: DMP) -> bool:
+    """Whether a DMP's pages offer resolving its review comments: to its reviewers, and to its editors while
+    the plan is being written."""
+    return can_review_dmp(user, dmp) or can_edit_dmp(user, dmp)
+
+
 def can_resolve_comment(user, comment: ReviewComment) -> bool:
     dmp = comment.version.dmp
     return can_review_dmp(user, dmp) or is_dmp_editor(user, dmp)
@@ -81,9 +97,18 @@ ACTION_PERMISSIONS = {
     "approve": can_approve_dmp,
     "request_changes": can_request_changes_dmp,
 }
+# The other actions a DMP's page offers, each with its predicate.
+PAGE_PERMISSIONS = {
+    "edit": can_edit_dmp,
+    "edit_project": can_edit_project,
+}
+
+
+def allowed_transitions(user, dmp: DMP) -> list[str]:
+    """The transitions the state table offers now and `user` may take."""
+    return [action for action in dmp.actions() if ACTION_PERMISSIONS[action](user, dmp)]
 
 
 def allowed_actions(user, dmp: DMP) -> list[str]:
-    """The transitions the state table offers now and `user` may take: the buttons a page shows."""
-    return [action for action in dmp.actions() if ACTION_PERMISSIONS[action](user, dmp)]
-
+    """Everything `user` may do on `dmp` now, the transitions first: exactly the buttons its page shows."""
+    return allowed_transitions(user, dmp) + [action for action, may in PAGE_PERMISSIONS.items() if may(user, dmp)]

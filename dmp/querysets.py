@@ -1,7 +1,9 @@
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from portal.models import Role
+from portal.models import Role, RoleAssignment
 from portal.permissions import funder_ids_for, institution_ids_for
 
 
@@ -69,3 +71,41 @@ class DMPQuerySet(models.QuerySet):
             return reviewable
         project_model = self.model._meta.get_field("project").related_model
         return reviewable.exclude(project__in=project_model.objects.with_member(user).values("pk"))
+
+
+REVIEW_ROLES = (Role.INSTITUTION_ADMIN, Role.REVIEWER, Role.FUNDER_OFFICER)
+
+
+@dataclass(frozen=True)
+class ReviewScope:
+    """The DMPs whose review figures a viewer follows: every DMP (operators), or those of some
+    institutions (their admins and reviewers) and of some funders' programs (their officers). The ids are
+    read once, so that the figures' queries filter on plain columns (indexes) rather than subqueries."""
+
+    everything: bool = False
+    institutions: tuple = ()
+    funders: tuple = ()
+
+    def condition(self, prefix: str = "") -> Q:
+        """The scope as a condition on DMPs, or on a model reaching them through `prefix`."""
+        if self.everything:
+            return Q()
+        condition = Q(pk__in=[])
+        if self.institutions:
+            condition |= Q(**{f"{prefix}institution_id__in": self.institutions})
+        if self.funders:
+            condition |= Q(**{f"{prefix}funder_id__in": self.funders})
+        return condition
+
+
+def review_scope_of(*, user) -> ReviewScope | None:
+    """`user`'s scope in one query, or None when they follow no DMP review figures."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return ReviewScope(everything=True)
+    roles = list(RoleAssignment.objects.for_user(user).filter(role__in=REVIEW_ROLES)
+                 .values_list("institution_id", "funder_id"))
+    scope = ReviewScope(institutions=tuple(sorted({i for i, _f in roles if i})),
+                        funders=tuple(sorted({f for _i, f in roles if f})))
+    return scope if scope.institutions or scope.funders else None

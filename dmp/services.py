@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from policy.models import FundingProgram
-from portal.models import Funder, Role, User
-from portal.permissions import has_role
+from portal.models import Funder, Role, RoleAssignment, User
 from portal.services import notification_body, notification_send
 from portal.transitions import Change, Workflow, transition
 
@@ -23,7 +22,6 @@ from .models import (
     Project,
     ProjectMember,
     QuestionType,
-    ResearchField,
     ReviewComment,
     TemplateQuestion,
     TemplateSection,
@@ -31,6 +29,7 @@ from .models import (
 from .permissions import (
     ACTION_PERMISSIONS,
     can_comment_dmp,
+    can_create_project,
     can_edit_dmp,
     can_edit_project,
     can_resolve_comment,
@@ -102,25 +101,13 @@ def _set_members(project: Project, members: list[dict]) -> None:
 def project_create(*, actor: User, data: dict, members: list[dict] | None = None) -> Project:
     """A project led by `actor` at one of the institutions where they are a researcher."""
     institution = data.get("institution")
-    if not (actor.is_superuser or has_role(actor, Role.RESEARCHER, institution=institution)):
+    if not can_create_project(actor, institution):
         raise PermissionDenied(_("You can create projects only at an institution where you are a researcher."))
     project = Project(pi=actor, **{k: v for k, v in data.items() if k in PROJECT_FIELDS})
     project.full_clean()
     project.save()
     _set_members(project, members or [])
     return project
-
-
-def project_copies_sync(*, project: Project) -> None:
-    """Refresh the dashboards' copies of the project's columns after its program, field or department
-    changed: on its DMP (department, institution, funder) and on its managed-data records (metadata's
-    ManagedData `program`, `funder`, `effective_field`: the field only on the records that name no field of
-    their own)."""
-    DMP.objects.filter(project=project).update(department=project.department_id,
-                                               institution=project.institution_id, funder=project.program.funder_id)
-    project.managed_data.update(program=project.program_id, funder=project.program.funder_id)
-    project.managed_data.exclude(research_field__in=ResearchField.values).update(
-        effective_field=project.research_field)
 
 
 @transaction.atomic(durable=True)
@@ -137,7 +124,6 @@ def project_update(*, dmp_id: int, actor: User, data: dict, members: list[dict])
             setattr(project, key, data[key])
     project.full_clean()
     project.save()
-    project_copies_sync(project=project)
     _set_members(project, members)
     dmp.updated_at = timezone.now()
     dmp.save(update_fields=["updated_at"])
@@ -155,7 +141,6 @@ def dmp_create(*, actor: User, project: Project, template: DMPTemplate | None = 
     if template is None or not template.is_published:
         raise ValidationError({"template": [_("No published DMP template is available for this program.")]})
     dmp = DMP(project=project, template=template, created_by=actor, **fields)
-    dmp.set_project_columns(project)
     dmp.full_clean()
     dmp.save()
     return dmp
@@ -214,8 +199,8 @@ def _notify(dmp: DMP, change: Change) -> None:
     the project's editors; each in their own language, saying who did what, the comment and what to do next."""
     actor, action = change.actor, change.action
     if action == "submit" or (action == "withdraw" and dmp.submitted_at):
-        recipients = [user for user in User.objects.filter(role_assignments__role=Role.REVIEWER,
-                                                            role_assignments__institution=dmp.project.institution_id)
+        recipients = [user for user in User.objects.filter(pk__in=RoleAssignment.objects.holder_ids(
+                          Role.REVIEWER, institution=dmp.project.institution_id))
                       if not has_duty_conflict(user, dmp, "approve")]
     else:
         recipients = [dmp.project.pi, *User.objects.filter(project_memberships__project=dmp.project,

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.pagination import paginate, query_without_page
 from portal.transitions import InvalidTransition
+from portal.views import transition_confirm
 
 from .filters import DMPFilter
 from .forms import (
@@ -26,12 +27,12 @@ from .forms import (
 from .models import DMPStatus, DMPVersion, ReviewComment
 from .pdf import dmp_pdf
 from .permissions import (
-    allowed_actions,
+    allowed_transitions,
     can_comment_dmp,
     can_edit_dmp,
     can_edit_project,
     can_resolve_comment,
-    can_review_dmp,
+    can_resolve_comments,
 )
 from .selectors import (
     answer_sheet,
@@ -61,19 +62,13 @@ def _get_dmp(request, pk):
     return get_object_or_404(dmp_detail_queryset(user=request.user), pk=pk)
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _listing(request, queryset, template_name, title, defaults=None):
     params = request.GET.copy()
     for key, value in (defaults or {}).items():
         params.setdefault(key, value)
     filterset = DMPFilter(params or None, queryset=queryset)
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
-    return render(request, template_name, {"filter": filterset, "page": page, "query": _query_without_page(request),
+    page = paginate(request, filterset.qs)
+    return render(request, template_name, {"filter": filterset, "page": page, "query": query_without_page(request),
                                            "title": title})
 
 
@@ -142,16 +137,15 @@ def dmp_detail(request, pk, transition_errors=None, transition_form=None, commen
         "versions": versions,
         "transitions": dmp.transitions.select_related("actor", "version").order_by("-at", "-pk"),
         "changes": dmp.history.select_related("history_user").order_by("-history_date")[:20],
-        "actions": allowed_actions(request.user, dmp),
+        "actions": allowed_transitions(request.user, dmp),
         "confirmed_actions": CONFIRMATIONS,
         "can_edit": can_edit_dmp(request.user, dmp),
-        "can_review": can_review_dmp(request.user, dmp),
         # Comments beside the answers concern the last submitted version.
         "can_comment": bool(versions) and can_comment_dmp(request.user, dmp),
         "comment_url": reverse("dmp:dmp-comment", args=[dmp.pk]),
         "comment_version": versions[0] if versions else None,
         "comment_form": comment_form,
-        "can_resolve": can_review_dmp(request.user, dmp) or can_edit_dmp(request.user, dmp),
+        "can_resolve": can_resolve_comments(request.user, dmp),
         "missing": dmp_missing_answers(dmp=dmp) if dmp.editable else [],
         "transition_errors": transition_errors or [],
         "transition_form": transition_form or TransitionForm(),
@@ -214,21 +208,14 @@ def dmp_transition_view(request, pk):
 
 
 def _transition_confirm(request, dmp, action):
-    if action not in CONFIRMATIONS:
-        raise Http404
-    if action not in allowed_actions(request.user, dmp):
-        messages.error(request, _("This cannot be done now: the DMP is “%(state)s”, or you may not do it.") % {
-            "state": dmp.get_status_display()})
-        return redirect(dmp)
-    missing = dmp_missing_answers(dmp=dmp) if action == "submit" else []
-    return render(request, "portal/action_confirm.html", {
-        "confirmation": CONFIRMATIONS[action], "subject": dmp.display_title, "back_url": dmp.get_absolute_url(),
-        "action_url": reverse("dmp:dmp-transition", args=[dmp.pk]), "hidden": [("action", action)],
-        "form": TransitionMessageForm() if action in CONFIRM_MESSAGE else None,
-        "button_class": "danger" if action == "withdraw" else "primary",
-        "blockers": [question.label for question in missing],
-        "blockers_title": _("Answer these required questions before submitting:"),
-    })
+    return transition_confirm(
+        request, dmp, action, confirmations=CONFIRMATIONS, allowed_actions=allowed_transitions,
+        refusal=_("This cannot be done now: the DMP is “%(state)s”, or you may not do it.") % {
+            "state": dmp.get_status_display()},
+        action_url=reverse("dmp:dmp-transition", args=[dmp.pk]), subject=dmp.display_title,
+        hidden=[("action", action)], form=TransitionMessageForm() if action in CONFIRM_MESSAGE else None,
+        blockers=lambda: [question.label for question in dmp_missing_answers(dmp=dmp)] if action == "submit" else [],
+        blockers_title=_("Answer these required questions before submitting:"))
 
 
 def _get_version(request, pk, number):
@@ -246,7 +233,7 @@ def dmp_version(request, pk, number, comment_form=None):
         "dmp": dmp, "version": version, "sheet": sheet, "can_comment": can_comment_dmp(request.user, dmp),
         "comment_url": reverse("dmp:dmp-comment-add", args=[dmp.pk, version.number]), "comment_version": version,
         "comment_form": comment_form, "versions": dmp.versions.order_by("number"),
-        "can_resolve": can_review_dmp(request.user, dmp) or can_edit_dmp(request.user, dmp),
+        "can_resolve": can_resolve_comments(request.user, dmp),
     }, status=400 if comment_form is not None else 200)
 
 

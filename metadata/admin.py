@@ -30,9 +30,5 @@ class ManagedDataAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status", "datestamp", "published_at", "embargo_lifted_at", "created_at", "updated_at"]
     inlines = [RecordPersonInline, CurationEventInline]
 
-    def save_model(self, request, obj, form, change):
-        obj.set_project_columns(obj.project)  # the dashboards' copies, as the services keep them
-        super().save_model(request, obj, form, change)
-
 
 from .deposit import admin as deposit_admin  # noqa: E402, F401  (registers the deposit admin)

@@ -19,7 +19,6 @@ from .services import (
     managed_data_transition,
     managed_data_update,
 )
-from .vocabularies import Status
 
 
 class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -40,9 +39,7 @@ class ManagedDataViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                               "files")
             .order_by("-datestamp", "-pk")
         )
-        if self.action == "list" and not self.request.query_params.get("status"):
-            queryset = queryset.filter(status=Status.PUBLISHED)
-        return queryset
+        return queryset.listed(self.request.query_params.get("status")) if self.action == "list" else queryset
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

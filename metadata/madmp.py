@@ -28,10 +28,11 @@ from dmp.models import (
     TemplateQuestion,
     grant_number_validator,
 )
+from dmp.permissions import project_institution_ids
 from dmp.selectors import template_for_program
 from dmp.services import dmp_create, project_create
 from dmp.validators import clean_answer
-from portal.models import Role, RoleAssignment, User
+from portal.models import Institution, User
 
 from .files.selectors import record_files
 from .models import ManagedData, RecordPerson
@@ -405,11 +406,10 @@ def _data_no(dataset: dict, index: int, grant: str) -> str:
 
 
 def _researcher_institution(actor: User):
-    assignment = RoleAssignment.objects.for_user(actor).filter(role=Role.RESEARCHER).select_related(
-        "institution").first()
-    if assignment is None:
+    institution = Institution.objects.filter(pk__in=project_institution_ids(actor)).order_by("pk").first()
+    if institution is None:
         raise ValidationError({"institution": [_("You need a researcher role at an institution to import a DMP.")]})
-    return assignment.institution
+    return institution
 
 
 def _members(contributors: list[dict], actor: User) -> list[dict]:

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from dmp.aggregates import FiscalYear
 from dmp.models import Project
 from policy.models import FundingProgram
 from portal.fields import IdentifierField, LineField, MultilineField
+from portal.fiscal import FiscalYear
 from portal.i18n import pick
 from portal.models import Funder, Institution
 from portal.validators import normalize_search_text, validate_erad_researcher_number, validate_orcid, validate_ror
@@ -135,8 +135,8 @@ class ManagedData(models.Model):
                                    help_text=_("Titles and descriptions in NFKC and lower case, for search."))
     # Copies for the dashboards, so that their counts read one narrow index instead of joining projects
     # and programs: the project's program and funder, and the research field with "the project's" resolved.
-    # The services keep them correct (`set_project_columns`, and dmp's `project_update` when a project's
-    # program or field changes).
+    # The database keeps them, and `latest_version`, correct (triggers, `metadata.db_triggers`): whatever a
+    # write sends for them is overwritten, so read them in queries, or after `refresh_from_db`.
     program = models.ForeignKey(FundingProgram, on_delete=models.PROTECT, null=True, editable=False,
                                 related_name="+", db_index=False, verbose_name=_("funding program"))
     funder = models.ForeignKey(Funder, on_delete=models.PROTECT, null=True, editable=False, related_name="+",
@@ -211,6 +211,14 @@ class ManagedData(models.Model):
         return pick(self, "title")
 
     @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == Status.WITHDRAWN
+
+    @property
     def first_version_id(self) -> int:
         return self.version_of_id or self.pk
 
@@ -227,12 +235,6 @@ class ManagedData(models.Model):
     def effective_research_field(self) -> str:
         """Element 10 with `project` resolved to the project's field."""
         return self.project.research_field if self.research_field == PROJECT_FIELD else self.research_field
-
-    def set_project_columns(self, project: Project) -> None:
-        """Copy the dashboards' columns from `project` (whose program must be loaded or loadable)."""
-        self.program_id = project.program_id
-        self.funder_id = project.program.funder_id
-        self.effective_field = project.research_field if self.research_field == PROJECT_FIELD else self.research_field
 
     def build_search_text(self) -> str:
         parts = (self.title_ja, self.title_en, self.description_ja, self.description_en, self.data_no)

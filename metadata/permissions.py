@@ -70,8 +70,8 @@ def can_submit_managed_data(user, record: ManagedData) -> bool:
 
 def can_make_new_version(user, record: ManagedData) -> bool:
     """A published record changes only as a new version, started by the project's editors or its curators."""
-    return record.status == "published" and (can_write_project_data(user, record.project)
-                                             or can_curate_managed_data(user, record))
+    return record.is_published and (can_write_project_data(user, record.project)
+                                    or can_curate_managed_data(user, record))
 
 
 def can_create_managed_data(user, project) -> bool:
@@ -86,9 +86,22 @@ ACTION_PERMISSIONS = {
 }
 
 
-def allowed_actions(user, record: ManagedData) -> list[str]:
-    """The curation actions the state table offers now and `user` may take: the buttons a page shows."""
+# The other actions a record's page offers, each with its predicate.
+PAGE_PERMISSIONS = {
+    "edit": can_edit_managed_data,
+    "new_version": can_make_new_version,
+}
+
+
+def allowed_transitions(user, record: ManagedData) -> list[str]:
+    """The curation actions the state table offers now and `user` may take."""
     return [action for action in record.actions() if ACTION_PERMISSIONS[action](user, record)]
+
+
+def allowed_actions(user, record: ManagedData) -> list[str]:
+    """Everything `user` may do on `record` now, the transitions first: exactly the buttons its page shows."""
+    return allowed_transitions(user, record) + [action for action, may in PAGE_PERMISSIONS.items()
+                                                if may(user, record)]
 
 
 def can_access_data(user, record: ManagedData, today=None) -> bool:

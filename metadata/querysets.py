@@ -85,6 +85,11 @@ class ManagedDataQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PUBLISHED)
 
+    def listed(self, status: str | None):
+        """What a list shows (pages, exports, the API): the published records unless a state is asked for
+        (the list's `status` filter then picks it)."""
+        return self if status else self.published()
+
     def with_version_neighbours(self):
         """Annotate each record with the published public versions just before and after it (their pk and
         DOI and number: `previous_version_pk`, `…_doi`, `…_version`, the same for `next_version_`; None
@@ -101,6 +106,24 @@ class ManagedDataQuerySet(models.QuerySet):
         """One record for each record with versions: the version that stands for it in counts
         (`latest_version`: its newest published one, or its first before any is published)."""
         return self.filter(latest_version=True)
+
+    def in_dashboard_scope(self, *, institution=None, funder=None):
+        """The records a dashboard counts, a record with several versions once: an institution's or a
+        funder's every record but withdrawn ones; nationally, the published ones."""
+        records = self.latest_versions()
+        if institution:
+            return records.filter(institution=institution).exclude(status=WITHDRAWN)
+        if funder:
+            return records.filter(funder=funder).exclude(status=WITHDRAWN)
+        return records.filter(status=PUBLISHED)
+
+    def of_projects_visible_to(self, user):
+        """Every record but withdrawn ones (a record with several versions once) of the projects `user` may
+        see; every project for operators."""
+        records = self.latest_versions().exclude(status=WITHDRAWN)
+        if user.is_superuser:
+            return records
+        return records.filter(project__in=Project.objects.visible_to(user).values("pk"))
 
     def embargo_due(self, today=None):
         """Embargoed records whose publication date has come but whose lift was not yet recorded."""

@@ -62,7 +62,7 @@ def managed_data_versions(record: ManagedData, user) -> list[dict]:
         .only("pk", "version", "status", "published_at", "datestamp", "title_ja", "title_en"))
     if len(versions) < 2:
         return []
-    latest = max((v.version for v in versions if v.status == "published"), default=None)
+    latest = max((v.version for v in versions if v.is_published), default=None)
     return [{"record": v, "is_latest": v.version == latest, "is_this": v.pk == record.pk} for v in versions]
 
 

@@ -1,6 +1,7 @@
 """Every write on managed data: create, update, people, curation transitions, embargo lifting."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portal.identity.selectors import verified_orcid
-from portal.models import Role, User
+from portal.models import Role, RoleAssignment, User
 from portal.services import notification_body, notification_send
 from portal.transitions import Change, InvalidTransition, Workflow, transition
 from portal.validators import normalize_ror
@@ -98,6 +99,45 @@ def _normalise(data: dict) -> dict:
     return data
 
 
+@lru_cache(maxsize=20_000)
+def _cleaned(model, name: str, value: str, language: str) -> tuple[str, list | None]:
+    """`field.clean` of one text value and its errors, remembered: a sheet repeats most values from row to
+    row, and no field's check depends on anything but the value (nor on the record)."""
+    try:
+        return model._meta.get_field(name).clean(value, None), None
+    except ValidationError as error:
+        return value, error.error_list
+
+
+def _full_clean(instance, exclude) -> None:
+    """`instance.full_clean(exclude, validate_unique=False, validate_constraints=False)` with each text
+    value checked once (`_cleaned`): the same checks and messages, field by field, then `clean()`."""
+    errors, exclude, language, model = {}, set(exclude), translation.get_language(), type(instance)
+    for f in instance._meta.fields:
+        if f.name in exclude or f.generated:
+            continue
+        value = getattr(instance, f.attname)
+        if f.blank and value in f.empty_values:
+            continue
+        if type(value) is str:
+            value, error_list = _cleaned(model, f.name, value, language)
+        else:
+            try:
+                value, error_list = f.clean(value, instance), None
+            except ValidationError as error:
+                error_list = error.error_list
+        if error_list:
+            errors[f.name] = list(error_list)
+        else:
+            setattr(instance, f.attname, value)
+    try:
+        instance.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _unchecked_people(people: list[dict]) -> list[RecordPerson]:
     rows = []
     for position, person in enumerate(people):
@@ -116,7 +156,7 @@ def _person_rows(people: list[dict]) -> list[RecordPerson]:
         # the user is given as an object, not typed; empty values are valid (and most are empty)
         empty = [f for f in PERSON_FIELDS if f not in ("kind", "user") and not getattr(row, f)]
         try:
-            row.full_clean(exclude=["record", "user", *empty])
+            _full_clean(row, exclude=["record", "user", *empty])  # nothing unique besides the record
         except ValidationError as error:
             errors |= {f"people[{position}].{key}": messages for key, messages in error.message_dict.items()}
     if errors:
@@ -143,7 +183,7 @@ def _check(record: ManagedData, people: list[dict] | None, *, complete: bool, gi
     # the related objects are given as objects by the services, not typed: no look-up per record
     exclude = SET_BY_SERVICES + ([f for f in EDITABLE_FIELDS if f not in given] if given is not None else [])
     try:
-        record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        _full_clean(record, exclude)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if check_unique:  # the data No. within the project (the project itself is not excluded here)
@@ -176,7 +216,6 @@ def managed_data_build(
     `valid` names fields whose values the caller made from a vocabulary or a date parser."""
     record = ManagedData(project=project, institution_id=project.institution_id, created_by=actor,
                          **{k: v for k, v in _normalise(data).items() if k in EDITABLE_FIELDS})
-    record.set_project_columns(project)
     given = [f for f in data if f not in valid]
     return record, _check(record, people or [], complete=complete, given=given, check_unique=check_unique)
 
@@ -224,7 +263,6 @@ def managed_data_revise(*, record: ManagedData, data: dict, people: list[dict] |
     for key, value in _normalise(data).items():
         if key in EDITABLE_FIELDS:
             setattr(record, key, value)
-    record.set_project_columns(record.project)
     if people is not None:
         people = _keep_user_links(record, people)
     return _check(record, people, complete=complete, check_unique=check_unique)
@@ -344,9 +382,8 @@ def managed_data_new_version(*, record_id: int, actor) -> ManagedData:
     if under_way:
         return under_way[0]
     new = ManagedData(project=record.project, institution_id=record.institution_id, created_by=actor,
-                      version_of_id=first, version=versions[-1].version + 1, latest_version=False,
+                      version_of_id=first, version=versions[-1].version + 1,
                       **{name: getattr(record, name) for name in EDITABLE_FIELDS})
-    new.set_project_columns(record.project)
     new.search_text = new.build_search_text()
     new._history_user = actor
     new.save()
@@ -369,17 +406,12 @@ def _carry_over_files(*, source: ManagedData, target: ManagedData) -> None:
 
 
 def _versions_released(*, first_id: int) -> None:
-    """After a version of a family is published or withdrawn: let the newest published version (the first
-    before any is published) stand for the family in counts, and no other (`ManagedData.latest_version`);
-    render the family again for harvesters (each version links the ones before and after it)."""
-    versions = dict(ManagedData.objects.filter(Q(pk=first_id) | Q(version_of=first_id)).values_list("pk", "status"))
-    if len(versions) < 2:
-        return
-    latest = max((pk for pk, status in versions.items() if status == Status.PUBLISHED), default=first_id)
-    family = ManagedData.objects.filter(pk__in=versions)
-    family.filter(latest_version=True).exclude(pk=latest).update(latest_version=False)
-    family.filter(pk=latest, latest_version=False).update(latest_version=True)
-    harvest_refresh(versions)
+    """After a version of a family is published or withdrawn: render the family again for harvesters (each
+    version links the ones before and after it). Which version stands for the family in counts
+    (`ManagedData.latest_version`) the database keeps (`metadata.db_triggers`)."""
+    versions = list(ManagedData.objects.filter(Q(pk=first_id) | Q(version_of=first_id)).values_list("pk", flat=True))
+    if len(versions) > 1:
+        harvest_refresh(versions)
 
 
 def _refusal(actor, record: ManagedData, action: str) -> str | None:
@@ -403,8 +435,8 @@ def _notify(record: ManagedData, change: Change) -> None:
     language who did what, the comment and what to do next; a returned record's link opens its edit form."""
     actor, action, message = change.actor, change.action, change.message
     if action == "submit":
-        recipients = [user for user in User.objects.filter(role_assignments__role=Role.LIBRARIAN,
-                                                            role_assignments__institution=record.institution_id)
+        recipients = [user for user in User.objects.filter(pk__in=RoleAssignment.objects.holder_ids(
+                          Role.LIBRARIAN, institution=record.institution_id))
                       if not has_duty_conflict(user, record, "publish")]
     else:
         recipients = [record.created_by]

@@ -2,6 +2,7 @@
 on the model (`ManagedData.completeness_errors`)."""
 
 import re
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -32,6 +33,7 @@ def doi_from(value: str) -> str | None:
     return match.group(1) if match else None
 
 
+@lru_cache(maxsize=4096)  # a save normalises, then validates, the same value; refusals are not remembered
 def normalize_repository_url(value: str) -> str:
     """A bare DOI becomes its https://doi.org/ URL; anything else must be an http(s) URL."""
     value = (value or "").strip()

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dmp.models import Project
 from portal.i18n import current_language
+from portal.pagination import paginate, query_without_page
 from portal.transitions import InvalidTransition
+from portal.views import transition_confirm
 
 from .deposit.selectors import deposit_repositories_for
 from .filters import ManagedDataFilter
@@ -25,7 +26,7 @@ from .forms import (
 )
 from .models import ManagedData
 from .permissions import (
-    allowed_actions,
+    allowed_transitions,
     can_curate_managed_data,
     can_edit_managed_data,
     can_make_new_version,
@@ -50,37 +51,22 @@ from .vocabularies import Status
 PAGE_SIZES = (25, 50, 100)
 
 
-def _page(request, queryset):
-    try:
-        size = int(request.GET.get("size", PAGE_SIZES[0]))
-    except ValueError:
-        size = PAGE_SIZES[0]
-    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+def _listing(request, filterset) -> dict:
+    """A list page's filters, the page of their rows asked for and the query its page links carry."""
+    return {"filter": filterset, "page": paginate(request, filterset.qs, sizes=PAGE_SIZES),
+            "query": query_without_page(request)}
 
 
 def managed_data_list_view(request):
     """Public search and browse: what the visitor may see, published records unless a state is chosen."""
-    base = ManagedData.objects.visible_to(request.user)
-    if not request.GET.get("status"):
-        base = base.filter(status=Status.PUBLISHED)
+    base = ManagedData.objects.visible_to(request.user).listed(request.GET.get("status"))
     filterset = ManagedDataFilter(request.GET or None, queryset=managed_data_list(base).order_by("-datestamp", "-pk"))
-    return render(request, "metadata/manageddata_list.html", {
-        "filter": filterset, "page": _page(request, filterset.qs), "query": _query_without_page(request),
-    })
+    return render(request, "metadata/manageddata_list.html", _listing(request, filterset))
 
 
 def managed_data_export(request, file):
     """The list page's records, with its filters, as the Cabinet Office sheet (CSV with BOM or .xlsx)."""
-    base = sheet_records(user=request.user)
-    if not request.GET.get("status"):
-        base = base.filter(status=Status.PUBLISHED)
+    base = sheet_records(user=request.user).listed(request.GET.get("status"))
     records = ManagedDataFilter(request.GET or None, queryset=base).qs
     return export_response(records=records, file=file, language=current_language())
 
@@ -91,7 +77,7 @@ def my_managed_data(request):
     filterset = ManagedDataFilter(request.GET or None, queryset=records)
     return render(request, "metadata/manageddata_mine.html", {
         "can_register": Project.objects.editable_by(request.user).exists(),
-        "filter": filterset, "page": _page(request, filterset.qs), "query": _query_without_page(request),
+        **_listing(request, filterset),
     })
 
 
@@ -106,7 +92,7 @@ def curation_queue(request):
                                 .select_related("project__department", "created_by"))
     filterset = ManagedDataFilter(params, queryset=records)
     return render(request, "metadata/manageddata_queue.html", {
-        "filter": filterset, "page": _page(request, filterset.qs), "query": _query_without_page(request),
+        **_listing(request, filterset),
         # Submitted records are published or returned as a selection, published ones deposited as one.
         "bulk_form": BulkCurationForm(records=records) if params["status"] == Status.SUBMITTED else None,
         "repositories": deposit_repositories_for(request.user) if params["status"] == Status.PUBLISHED else None,
@@ -147,7 +133,7 @@ def managed_data_detail_view(request, pk):
         "can_edit": can_edit_managed_data(request.user, record),
         "can_curate": curator,
         "show_internal": people_view or curator,
-        "actions": allowed_actions(request.user, record),
+        "actions": allowed_transitions(request.user, record),
         "transition_form": TransitionForm(),
         "changes": managed_data_changes(record) if (people_view or curator) else [],
         "versions": managed_data_versions(record, request.user),
@@ -247,18 +233,12 @@ def managed_data_transition_view(request, pk, action):
 
 
 def _transition_confirm(request, record, action, form=None, status=200):
-    if action not in CONFIRMATIONS:
-        raise Http404
-    if action not in allowed_actions(request.user, record):
-        messages.error(request, _("This cannot be done now: the record is %(state)s, or you may not do it.") % {
-            "state": record.get_status_display()})
-        return redirect(record)
-    incomplete = record.completeness_errors() if action in ("submit", "publish") else {}
-    return render(request, "portal/action_confirm.html", {
-        "confirmation": CONFIRMATIONS[action], "subject": str(record), "back_url": record.get_absolute_url(),
-        "action_url": reverse("metadata:managed-data-transition", args=[record.pk, action]),
-        "form": form or (WithdrawalForm() if action == "withdraw" else None),
-        "button_class": "danger" if action == "withdraw" else "primary",
-        "blockers": [message for messages_ in incomplete.values() for message in messages_],
-        "blockers_title": _("Complete the record first:"),
-    }, status=status)
+    return transition_confirm(
+        request, record, action, confirmations=CONFIRMATIONS, allowed_actions=allowed_transitions,
+        refusal=_("This cannot be done now: the record is %(state)s, or you may not do it.") % {
+            "state": record.get_status_display()},
+        action_url=reverse("metadata:managed-data-transition", args=[record.pk, action]),
+        form=form or (WithdrawalForm() if action == "withdraw" else None),
+        blockers=lambda: [message for messages_ in record.completeness_errors().values() for message in messages_]
+        if action in ("submit", "publish") else [],
+        blockers_title=_("Complete the record first:"), status=status)

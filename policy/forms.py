@@ -3,7 +3,6 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import Confirmation
-from portal.models import Funder, Institution
 
 from .models import DataPolicy
 
@@ -84,33 +83,3 @@ class ProgramImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
         return upload
-
-
-class DashboardFilterForm(forms.Form):
-    """The dashboards' filters. Each dashboard names the ones that apply to it; the same cleaned values go
-    to the selector that computes chart, table and CSV alike."""
-
-    fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int, required=False, empty_value=None)
-    kind = forms.ChoiceField(label=_("Kind of institution"), required=False)
-    funder = forms.ModelChoiceField(
-        label=_("Funder"), queryset=Funder.objects.all(), to_field_name="code", required=False,
-        empty_label=_("All funders"),
-    )
-
-    def __init__(self, data=None, *, fields=("fiscal_year", "kind", "funder"), years=(), fiscal_year_label=None):
-        super().__init__(data)
-        for name in list(self.fields):
-            if name not in fields:
-                del self.fields[name]
-        if "fiscal_year" in self.fields:
-            self.fields["fiscal_year"].choices = [("", fiscal_year_label or _("Latest")),
-                                                  *((y, _("FY%(year)s") % {"year": y}) for y in years)]
-        if "kind" in self.fields:
-            self.fields["kind"].choices = [("", _("All kinds")), *Institution.Kind.choices]
-
-    def filters(self) -> dict:
-        """The valid filters given (None for any not given); an invalid one is dropped and reported."""
-        if not self.is_bound:
-            return {name: None for name in self.fields}
-        self.is_valid()
-        return {name: self.cleaned_data.get(name) or None for name in self.fields}

@@ -10,9 +10,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from portal.charts import Chart, Column, Table, fiscal_year_end, percent
+from portal.dashboards import DashboardLink
+from portal.dashboards.charts import Chart, Column, Table, percent
+from portal.fiscal import fiscal_year_end
 from portal.i18n import pick
-from portal.models import Funder, Institution, Role
+from portal.models import Institution, Role
+from portal.permissions import funders_where, institutions_where
 
 from .models import DataPolicy, ProgramRequirement
 
@@ -54,10 +57,19 @@ def institution_policies(*, user, institution):
 
 def managed_institutions(*, user):
     """The institutions whose policies `user` administers."""
-    if user.is_superuser:
-        return Institution.objects.all()
-    return Institution.objects.filter(role_assignments__user=user,
-                                      role_assignments__role=Role.INSTITUTION_ADMIN).distinct()
+    return institutions_where(user, Role.INSTITUTION_ADMIN)
+
+
+# Dashboards 1 and 2 on the index ------------------------------------------------------------------------
+
+def dashboard_links(user) -> list[DashboardLink]:
+    return [
+        DashboardLink(10, _("Data-policy adoption"), reverse("policy:dashboard-policy-adoption"),
+                      _("Institutions with an adopted data policy, by kind, against the %(target)s target for "
+                        "FY2025.") % {"target": "100 %"}),
+        DashboardLink(20, _("DMP requirements of funding programs"), reverse("policy:dashboard-program-requirements"),
+                      _("Competitive programs requiring a DMP and linked metadata, per fiscal year and funder.")),
+    ]
 
 
 # Dashboard 1: data-policy adoption by institution kind -------------------------------------------------
@@ -208,6 +220,4 @@ def adopted_policy(*, institution) -> DataPolicy | None:
 
 def funders_of(*, user):
     """The funders whose dashboards `user` sees as a funder officer (every funder for operators)."""
-    if user.is_superuser:
-        return Funder.objects.all()
-    return Funder.objects.filter(role_assignments__user=user, role_assignments__role=Role.FUNDER_OFFICER).distinct()
+    return funders_where(user, Role.FUNDER_OFFICER)

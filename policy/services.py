@@ -81,7 +81,7 @@ def data_policy_adopt(*, policy_id: int, actor, adopted_on=None) -> DataPolicy:
                            update_fields=["status"])
     policy.status = DataPolicy.Status.ADOPTED
     policy.adopted_on = adopted_on or timezone.localdate()
-    _save_with_history(policy, actor=actor, reason="adopted", update_fields=["status", "adopted_on"])
+    _save_with_history(policy, actor=actor, reason=DataPolicy.Status.ADOPTED, update_fields=["status", "adopted_on"])
     return policy
 
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,12 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal.charts import dashboard_response
+from portal.dashboards.charts import dashboard_response
+from portal.dashboards.filters import DashboardFilterSet
 from portal.models import Institution
+from portal.pagination import paginate, query_without_page
 
-from .forms import ADOPT_CONFIRMATION, DashboardFilterForm, DataPolicyAdoptForm, DataPolicyForm, ProgramImportForm
-from .models import DataPolicy
-from .permissions import can_import_programs, can_manage_data_policies
+from .forms import ADOPT_CONFIRMATION, DataPolicyAdoptForm, DataPolicyForm, ProgramImportForm
+from .models import DataPolicy, ProgramRequirement
+from .permissions import allowed_actions, can_import_programs, can_manage_data_policies
 from .selectors import (
     adopted_policy,
     institution_policies,
@@ -33,26 +34,14 @@ from .services import (
     program_import_csv,
 )
 
-
-def _page(request, queryset, size=50):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 # Public policy pages -------------------------------------------------------------------------------
 
 def data_policy_list(request):
-    form = DashboardFilterForm(request.GET or None, fields=("kind",))
-    filters = form.filters()
+    filters = DashboardFilterSet(request.GET or None, fields=("kind",))
     adopted = {"yes": True, "no": False}.get(request.GET.get("adopted", ""))
-    page = _page(request, institution_policy_list(kind=filters["kind"], adopted=adopted))
+    page = paginate(request, institution_policy_list(kind=filters.values()["kind"], adopted=adopted), 50)
     return render(request, "policy/datapolicy_list.html", {
-        "page": page, "form": form, "query": _query_without_page(request), "adopted": adopted,
+        "page": page, "form": filters.form, "query": query_without_page(request), "adopted": adopted,
         "managed": managed_institutions(user=request.user)[:20] if request.user.is_authenticated else [],
     })
 
@@ -60,11 +49,11 @@ def data_policy_list(request):
 def data_policy_detail(request, pk):
     policy = get_object_or_404(DataPolicy.objects.visible_to(request.user).select_related("institution"), pk=pk)
     manage = can_manage_data_policies(request.user, policy.institution)
+    actions = allowed_actions(request.user, policy)
     return render(request, "policy/datapolicy_detail.html", {
-        "policy": policy, "can_manage": manage,
+        "policy": policy, "can_manage": manage, "actions": actions,
         "history": policy.history.select_related("history_user") if manage else None,
-        "adopt_form": (DataPolicyAdoptForm(initial={"adopted_on": timezone.localdate()})
-                       if manage and policy.status == DataPolicy.Status.DRAFT else None),
+        "adopt_form": DataPolicyAdoptForm(initial={"adopted_on": timezone.localdate()}) if "adopt" in actions else None,
     })
 
 
@@ -162,13 +151,14 @@ def data_policy_adopt_view(request, pk):
 # Programs ----------------------------------------------------------------------------------------
 
 def program_list(request):
-    form = DashboardFilterForm(request.GET or None, fields=("fiscal_year", "funder"),
-                               years=requirement_fiscal_years(), fiscal_year_label=_("All years"))
-    dmp_required = request.GET.get("dmp_required") if request.GET.get("dmp_required") in ("yes", "partly", "no") \
-        else None
-    page = _page(request, program_requirement_list(**form.filters(), dmp_required=dmp_required))
+    filters = DashboardFilterSet(request.GET or None, fields=("fiscal_year", "funder"),
+                                 years=requirement_fiscal_years(), fiscal_year_label=_("All years"))
+    dmp_required = request.GET.get("dmp_required")
+    dmp_required = dmp_required if dmp_required in ProgramRequirement.Level.values else None
+    page = paginate(request, program_requirement_list(**filters.values(), dmp_required=dmp_required), 50)
     return render(request, "policy/programrequirement_list.html",
-                  {"page": page, "form": form, "query": _query_without_page(request)})
+                  {"page": page, "form": filters.form, "query": query_without_page(request),
+                   "can_import": can_import_programs(request.user)})
 
 
 @login_required
@@ -195,18 +185,18 @@ def program_import(request):
 # Dashboards 1 and 2 ------------------------------------------------------------------------------
 
 def policy_adoption_dashboard(request):
-    form = DashboardFilterForm(request.GET or None, fields=("fiscal_year", "kind"),
-                               years=range(2030, 2015, -1), fiscal_year_label=_("Today"))
+    filters = DashboardFilterSet(request.GET or None, fields=("fiscal_year", "kind"),
+                                 years=range(2030, 2015, -1), fiscal_year_label=_("Today"))
     return dashboard_response(
-        request, tables=policy_adoption_tables(**form.filters()), filename="policy-adoption",
-        template="policy/dashboard_policy_adoption.html", context={"form": form},
+        request, tables=policy_adoption_tables(**filters.values()), filename="policy-adoption",
+        template="policy/dashboard_policy_adoption.html", context={"form": filters.form},
     )
 
 
 def program_requirement_dashboard(request):
-    form = DashboardFilterForm(request.GET or None, fields=("fiscal_year", "funder"),
-                               years=requirement_fiscal_years())
+    filters = DashboardFilterSet(request.GET or None, fields=("fiscal_year", "funder"),
+                                 years=requirement_fiscal_years())
     return dashboard_response(
-        request, tables=program_requirement_tables(**form.filters()), filename="program-requirements",
-        template="policy/dashboard_program_requirements.html", context={"form": form},
+        request, tables=program_requirement_tables(**filters.values()), filename="program-requirements",
+        template="policy/dashboard_program_requirements.html", context={"form": filters.form},
     )

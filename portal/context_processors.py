@@ -3,19 +3,18 @@ from django.templatetags.static import static
 
 from .i18n import current_language
 from .models import RoleAssignment
-from .permissions import can_use_admin_site, can_use_curation_areas, can_use_own_work_areas
+from .permissions import can_use_admin_site, can_use_curation_areas, can_use_own_work_areas, can_use_review_areas
 from .selectors import unread_notification_count
 
 
 def roles(request):
-    """The signed-in user's role codes, and which areas the navigation shows them (from the predicates)."""
+    """Which areas the navigation and the pages offer the signed-in user (from the predicates)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"user_roles": frozenset(), "nav": {}}
+        return {"nav": {}}
     codes = frozenset(RoleAssignment.objects.for_user(user).values_list("role", flat=True))
-    return {"user_roles": codes, "nav": {"own_work": can_use_own_work_areas(user, codes),
-                                        "curation": can_use_curation_areas(user, codes),
-                                        "admin": can_use_admin_site(user)}}
+    return {"nav": {"own_work": can_use_own_work_areas(user, codes), "curation": can_use_curation_areas(user, codes),
+                    "review": can_use_review_areas(user, codes), "admin": can_use_admin_site(user)}}
 
 
 def notifications(request):

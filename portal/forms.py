@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import INSTITUTION_ROLES, Department, Role, SavedFilter, User
+from .permissions import can_sign_in_locally
 from .validators import normalize_orcid
 
 
@@ -26,8 +27,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     (LOCAL_SIGN_IN_STAFF_ONLY), only they get a link."""
 
     def get_users(self, email):
-        users = super().get_users(email)
-        return (u for u in users if u.is_staff) if settings.LOCAL_SIGN_IN_STAFF_ONLY else users
+        return (u for u in super().get_users(email) if can_sign_in_locally(u))
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         context = {**context, "base_url": settings.PORTAL_BASE_URL.rstrip("/")}

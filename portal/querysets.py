@@ -13,3 +13,7 @@ class RoleAssignmentQuerySet(models.QuerySet):
 
     def funder_ids(self, user, *roles):
         return self.for_user(user).filter(role__in=roles, funder__isnull=False).values("funder_id")
+
+    def holder_ids(self, role, *, institution):
+        """Ids of the users holding `role` at `institution` (a lazy subquery)."""
+        return self.filter(role=role, institution=institution).values("user_id")

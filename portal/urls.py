@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
+from .dashboards import views as dashboard_views
 from .forms import PasswordResetForm
 from .identity.urls import saml_urlpatterns
 
@@ -16,6 +17,7 @@ portal_patterns = [
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("saved-filters/", views.saved_filter_create, name="saved-filter-create"),
     path("saved-filters/<int:pk>/delete/", views.saved_filter_remove, name="saved-filter-delete"),
+    path("dashboards/", dashboard_views.index, name="dashboards"),
 ]
 
 urlpatterns = [

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from . import inbox
 from .forms import ProfileForm, RoleAssignmentForm, SavedFilterForm
 from .identity.selectors import identities_for, verified_orcid
 from .models import Institution, Role, RoleAssignment, SavedFilter
+from .pagination import paginate
 from .permissions import can_manage_roles
 from .selectors import institution_role_assignments, notification_list, user_roles
 from .services import (
@@ -38,6 +38,24 @@ def signin_locked(request, original_response=None, credentials=None):
     }, status=429)
 
 
+def transition_confirm(request, obj, action, *, confirmations, allowed_actions, refusal, action_url,
+                       blockers=list, blockers_title="", subject=None, form=None, hidden=(), status=200):
+    """The confirmation step of a transition of `obj` (a DMP, a record) that asks for one, 404 for any other
+    `action`; when `action` cannot be done now, back to `obj` with the message `refusal`. `blockers()` lists
+    what must be done first."""
+    if action not in confirmations:
+        raise Http404
+    if action not in allowed_actions(request.user, obj):
+        messages.error(request, refusal)
+        return redirect(obj)
+    return render(request, "portal/action_confirm.html", {
+        "confirmation": confirmations[action], "subject": subject or str(obj), "back_url": obj.get_absolute_url(),
+        "action_url": action_url, "hidden": hidden, "form": form,
+        "button_class": "danger" if action == "withdraw" else "primary",
+        "blockers": blockers(), "blockers_title": blockers_title,
+    }, status=status)
+
+
 def home(request):
     return render(request, "portal/home.html", {"roles": user_roles(user=request.user),
                                                 "inbox": inbox.inbox_for(request.user)})
@@ -45,8 +63,8 @@ def home(request):
 
 @login_required
 def notification_list_view(request):
-    page = Paginator(notification_list(user=request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "portal/notification_list.html", {"page": page})
+    return render(request, "portal/notification_list.html",
+                  {"page": paginate(request, notification_list(user=request.user))})
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Figures of dashboard 4, DMP review, over the DMPs a viewer follows (`review_scope_of`):
+"""Figures of dashboard 4, DMP review, over the DMPs a viewer follows (`querysets.review_scope_of`):
 DMPs by state, days from submission to approval (median and 90th percentile), the open backlog by age,
 per department. Every figure is an aggregate query; drill-downs list DMPs through `DMP.objects.visible_to`.
 
@@ -8,7 +8,6 @@ the approval. The open backlog is the DMPs submitted and waiting for a reviewer,
 submission. The fiscal-year filter means DMPs created and approvals given by the end of that fiscal year."""
 
 import datetime
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Paginator
@@ -19,11 +18,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from portal.charts import Chart, Column, Table
-from portal.models import Department, Role, RoleAssignment
+from portal.dashboards import DashboardLink
+from portal.dashboards.charts import Chart, Column, Table
+from portal.fiscal import fiscal_year_start
+from portal.models import Department
 
 from ..aggregates import DaysBetween, Percentile
 from ..models import DMP, DMPStatus, DMPTransition
+from ..querysets import ReviewScope, review_scope_of
 
 # (key, label, lower bound in days, upper bound in days)
 BACKLOG_AGES = (
@@ -36,53 +38,13 @@ AGE_KEYS = tuple(key for key, *_rest in BACKLOG_AGES)
 STATE_KEYS = tuple(DMPStatus.values)
 NO_DEPARTMENT = "none"
 DEPARTMENTS_PER_PAGE = 30
-REVIEW_ROLES = (Role.INSTITUTION_ADMIN, Role.REVIEWER, Role.FUNDER_OFFICER)
 
 
-def _fiscal_year_end(year: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(year + 1, 4, 1))
-
-
-@dataclass(frozen=True)
-class ReviewScope:
-    """The DMPs whose review figures a viewer follows: every DMP (operators), or those of some
-    institutions (their admins and reviewers) and of some funders' programs (their officers). The ids are
-    read once, so that the figures' queries filter on plain columns (indexes) rather than subqueries."""
-
-    everything: bool = False
-    institutions: tuple = ()
-    funders: tuple = ()
-
-    def condition(self, prefix: str = "") -> Q:
-        """The scope as a condition on DMPs, or on a model reaching them through `prefix`."""
-        if self.everything:
-            return Q()
-        condition = Q(pk__in=[])
-        if self.institutions:
-            condition |= Q(**{f"{prefix}institution_id__in": self.institutions})
-        if self.funders:
-            condition |= Q(**{f"{prefix}funder_id__in": self.funders})
-        return condition
-
-
-def review_scope_of(*, user) -> ReviewScope | None:
-    """`user`'s scope in one query, or None when they follow no DMP review figures."""
-    if not user.is_authenticated:
-        return None
-    if user.is_superuser:
-        return ReviewScope(everything=True)
-    roles = list(RoleAssignment.objects.for_user(user).filter(role__in=REVIEW_ROLES)
-                 .values_list("institution_id", "funder_id"))
-    scope = ReviewScope(institutions=tuple(sorted({i for i, _f in roles if i})),
-                        funders=tuple(sorted({f for _i, f in roles if f})))
-    return scope if scope.institutions or scope.funders else None
-
-
-def _filters(*, fiscal_year=None, kind=None, funder=None, prefix="") -> Q:
+def review_filters(*, fiscal_year=None, kind=None, funder=None, prefix="") -> Q:
     """The dashboard's filters as a condition on DMPs (or through `prefix`)."""
     condition = Q()
     if fiscal_year:
-        condition &= Q(**{f"{prefix}created_at__lt": _fiscal_year_end(fiscal_year)})
+        condition &= Q(**{f"{prefix}created_at__lt": fiscal_year_start(fiscal_year + 1)})
     if kind:
         condition &= Q(**{f"{prefix}institution__kind": kind})
     if funder:
@@ -90,7 +52,7 @@ def _filters(*, fiscal_year=None, kind=None, funder=None, prefix="") -> Q:
     return condition
 
 
-def _age_condition(key: str, now) -> Q:
+def age_condition(key: str, now) -> Q:
     _key, _label, low, high = next(age for age in BACKLOG_AGES if age[0] == key)
     condition = Q(status=DMPStatus.SUBMITTED)
     if low is not None:
@@ -104,10 +66,10 @@ def _approvals(scope: ReviewScope, filters: dict):
     """The approvals of the DMPs in scope with their days to approval (a condition on the transitions'
     own columns and their DMPs', no subquery; operators' overall figures read the transitions alone)."""
     fiscal_year = filters.get("fiscal_year")
-    approvals = DMPTransition.objects.filter(scope.condition("dmp__"), _filters(**filters, prefix="dmp__"),
+    approvals = DMPTransition.objects.filter(scope.condition("dmp__"), review_filters(**filters, prefix="dmp__"),
                                              action="approve", round_started_at__isnull=False)
     if fiscal_year:
-        approvals = approvals.filter(at__lt=_fiscal_year_end(fiscal_year))
+        approvals = approvals.filter(at__lt=fiscal_year_start(fiscal_year + 1))
     return approvals.annotate(days=DaysBetween(F("at"), F("round_started_at")))
 
 
@@ -133,11 +95,11 @@ def review_tables(*, scope: ReviewScope, page_number=None, fiscal_year=None, kin
     per-department table shows one page of departments (every department for the CSV when `page_number`
     is None)."""
     filters = {"fiscal_year": fiscal_year, "kind": kind, "funder": funder}
-    dmps = DMP.objects.filter(scope.condition(), _filters(**filters))
+    dmps = DMP.objects.filter(scope.condition(), review_filters(**filters))
     review_dmps_url = _url_maker(filters)
     now = timezone.now()
     # One row per department, state and backlog age (a handful per department), summed up here.
-    age = Case(*(When(_age_condition(key, now), then=Value(key)) for key in AGE_KEYS), default=Value(""))
+    age = Case(*(When(age_condition(key, now), then=Value(key)) for key in AGE_KEYS), default=Value(""))
     counts = (*STATE_KEYS, *AGE_KEYS, "total")
     groups: dict = {}
     for row in (dmps.annotate(age=age).values("department_id", "status", "age").order_by()
@@ -221,18 +183,17 @@ def review_tables(*, scope: ReviewScope, page_number=None, fiscal_year=None, kin
     return [by_state, backlog, by_department]
 
 
-def review_dmps(*, user, scope: ReviewScope, params: dict):
-    """The DMPs behind a figure of dashboard 4, through the visibility rule, newest change first."""
-    dmps = DMP.objects.visible_to(user).filter(scope.condition(), _filters(
-        fiscal_year=params.get("fiscal_year"), kind=params.get("kind"), funder=params.get("funder")))
-    if params.get("state") in STATE_KEYS:
-        dmps = dmps.filter(status=params["state"])
-    if params.get("age") in AGE_KEYS:
-        dmps = dmps.filter(_age_condition(params["age"], timezone.now()))
-    department = params.get("department")
-    if department == NO_DEPARTMENT:
-        dmps = dmps.filter(department__isnull=True)
-    elif department:
-        dmps = dmps.filter(department_id=int(department))
-    return (dmps.select_related("project__department", "project__institution", "project__program__funder")
+def review_dmps(*, user, scope: ReviewScope):
+    """The DMPs behind dashboard 4's figures (narrowed by `filters.ReviewDMPFilterSet`), through the
+    visibility rule, newest change first."""
+    return (DMP.objects.visible_to(user).filter(scope.condition())
+            .select_related("project__department", "project__institution", "project__program__funder")
             .defer("answers").order_by("-updated_at", "-pk"))
+
+
+def dashboard_links(user) -> list[DashboardLink]:
+    if review_scope_of(user=user) is None:
+        return []
+    return [DashboardLink(50, _("DMP review"), reverse("dmp:dashboard-review"),
+                          _("DMPs by state, days from submission to approval, the open backlog by days waiting, "
+                            "per department."))]

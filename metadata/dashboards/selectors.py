@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy
 
 from dmp.models import Project, ResearchField
 from policy.models import FundingProgram
-from portal.charts import Chart, Column, Table, percent
+from policy.selectors import funders_of, managed_institutions
+from portal.dashboards import DashboardLink
+from portal.dashboards.charts import Chart, Column, Table, percent
 from portal.models import Funder, Institution
 
 from ..models import ManagedData
@@ -49,13 +51,9 @@ class Scope:
     funder: Funder | None = None
 
     def records(self, records=None):
-        """`records` (all by default) narrowed to the scope, a record with several versions once."""
-        records = (ManagedData.objects.all() if records is None else records).latest_versions()
-        if self.institution:
-            return records.filter(institution=self.institution).exclude(status=Status.WITHDRAWN)
-        if self.funder:
-            return records.filter(funder=self.funder).exclude(status=Status.WITHDRAWN)
-        return records.filter(status=Status.PUBLISHED)
+        """`records` (all by default) narrowed to the scope (`ManagedDataQuerySet.in_dashboard_scope`)."""
+        records = ManagedData.objects.all() if records is None else records
+        return records.in_dashboard_scope(institution=self.institution, funder=self.funder)
 
     def project_records(self, user):
         """Every record (but withdrawn ones) of the projects `user` may see in the scope. The viewers of a
@@ -63,10 +61,7 @@ class Scope:
         operators see all, so only the national view of other users needs the projects' rule."""
         if self.institution or self.funder:
             return self.records()
-        records = ManagedData.objects.latest_versions().exclude(status=Status.WITHDRAWN)
-        if user.is_superuser:
-            return records
-        return records.filter(project__in=Project.objects.visible_to(user).values("pk"))
+        return ManagedData.objects.of_projects_visible_to(user)
 
     def projects(self, user):
         projects = Project.objects.visible_to(user)
@@ -82,6 +77,26 @@ class Scope:
         if self.institution:
             return f"institution:{self.institution.pk}"
         return f"funder:{self.funder.code}" if self.funder else ""
+
+
+def dashboard_links(user) -> list[DashboardLink]:
+    """Dashboards 3 and 5 on the index, and the institution and funder dashboards (6) `user` may open."""
+    links = [DashboardLink(30, _("Managed data"), reverse("dashboards:managed-data"), _(
+        "Published records by access right, research field, funder, program, institution and year; DOIs; "
+        "embargo ends."))]
+    if not user.is_authenticated:
+        return links
+    links.append(DashboardLink(40, _("DMP compliance"), reverse("dashboards:compliance"), _(
+        "Per project: planned, registered and published data, closed data with reasons, embargoes past due, "
+        "e-Rad metadata counts.")))
+    links += [DashboardLink(60, _("Institution dashboard: %(name)s") % {"name": institution.name},
+                            reverse("dashboards:institution", args=[institution.pk]),
+                            _("Your institution's own figures."))
+              for institution in managed_institutions(user=user)[:50]]
+    links += [DashboardLink(70, _("Funder dashboard: %(name)s") % {"name": funder.name},
+                            reverse("dashboards:funder", args=[funder.code]), _("Figures of your funder's programs."))
+              for funder in funders_of(user=user)]
+    return links
 
 
 def filter_records(records, *, fiscal_year=None, kind=None, funder=None):
@@ -142,10 +157,9 @@ def _group(records, by: str) -> list[dict]:
         labels = dict(ResearchField.choices)
         return [{"key": f, "label": labels.get(f, f), **counts[f]} for f in sorted(counts)]
     if by in ("funder", "program"):
-        # Name the programs and roll them up to funders in one small query. A record written outside the
-        # services may lack its program copy; it is left out of these two breakdowns rather than failing.
-        programs = FundingProgram.objects.select_related("funder").in_bulk([pk for pk in counts if pk is not None])
-        counts = {pk: figures for pk, figures in counts.items() if pk in programs}
+        # Name the programs and roll them up to funders in one small query (every record has its program
+        # copy: the database keeps it, `metadata.db_triggers`).
+        programs = FundingProgram.objects.select_related("funder").in_bulk(list(counts))
         if by == "program":
             named = [{"key": pk, "label": f"{programs[pk].funder.code} {programs[pk].name}", **counts[pk]}
                      for pk in counts]
@@ -216,34 +230,10 @@ def managed_data_tables(*, scope: Scope, by: str = "year", fiscal_year=None, kin
     return [summary, breakdown, embargoes]
 
 
-def visible_records(*, user, scope: Scope, params: dict):
-    """The drill-down list behind a figure: the same scope and filters, through the visibility rule."""
-    records = scope.records(ManagedData.objects.visible_to(user))
-    records = filter_records(records, fiscal_year=params.get("fiscal_year"), kind=params.get("kind"),
-                             funder=params.get("funder"))
-    if params.get("access") in SLUG_ACCESS:
-        records = records.filter(access_right=SLUG_ACCESS[params["access"]])
-    value, by = params.get("value"), params.get("by")
-    if value not in (None, "") and by in BREAKDOWNS:
-        if by == "year":
-            records = records.filter(fiscal_year=int(value))
-        elif by == "field":
-            records = records.filter(effective_field=value)
-        elif by == "funder":
-            records = records.filter(funder__code=value)
-        elif by == "program":
-            records = records.filter(program_id=int(value))
-        else:
-            records = records.filter(institution_id=int(value))
-    if params.get("embargo_month"):
-        start = datetime.date.fromisoformat(params["embargo_month"] + "-01")
-        records = records.filter(access_right=AccessRight.EMBARGOED, embargo_until__gt=timezone.localdate(),
-                                 embargo_until__gte=start)
-        if (start.year, start.month) < (datetime.MAXYEAR, 12):  # December 9999 has no next month
-            records = records.filter(embargo_until__lt=(start + datetime.timedelta(days=32)).replace(day=1))
-    if params.get("project"):
-        records = records.filter(project_id=int(params["project"]))
-    return records.select_related("project", "institution").order_by("-pk")  # newest first
+def visible_records(*, user, scope: Scope):
+    """The records behind the figures (narrowed by `filters.RecordFilterSet`): the same scope, through the
+    visibility rule, newest first."""
+    return scope.records(ManagedData.objects.visible_to(user)).select_related("project", "institution").order_by("-pk")
 
 
 # Dashboard 5: DMP compliance and e-Rad metadata counts ----------------------------------------------
@@ -256,7 +246,7 @@ def _project_counts(records_filter: Q) -> dict:
     figures = {
         "planned": Q(),
         "registered": registered,
-        "published": Q(status=Status.PUBLISHED),
+        "public": Q(status=Status.PUBLISHED),
         "closed_reason": closed & reason,
         "closed_no_reason": closed & ~reason,
         "embargo_due": Q(access_right=AccessRight.EMBARGOED, embargo_until__lte=timezone.localdate(),
@@ -300,7 +290,7 @@ def _compliance_totals(records) -> dict:
             if row["access_right"] in ACCESS_RIGHT_SLUG:
                 totals[f"erad_{ACCESS_RIGHT_SLUG[row['access_right']]}"] += row["n"]
         if row["status"] == Status.PUBLISHED:
-            totals["published"] += row["n"]
+            totals["public"] += row["n"]
     # The conditions are those of the partial indexes md_dash_closed_no_reason and md_dash_embargo.
     totals["closed_no_reason"] = records.filter(access_right=AccessRight.CLOSED, remarks_ja="", remarks_en="").count()
     totals["closed_reason"] = closed - totals["closed_no_reason"]
@@ -309,7 +299,7 @@ def _compliance_totals(records) -> dict:
     return totals
 
 
-COMPLIANCE_FIGURES = ("planned", "registered", "published", "closed_reason", "closed_no_reason", "embargo_due",
+COMPLIANCE_FIGURES = ("planned", "registered", "public", "closed_reason", "closed_no_reason", "embargo_due",
                       *(f"erad_{slug}" for slug in ACCESS_KEYS))
 
 
@@ -320,7 +310,7 @@ def compliance_tables(*, user, scope: Scope, page_number=None, fiscal_year=None,
     projects = compliance_projects(user=user, scope=scope, **filters)
     totals = _compliance_totals(filter_records(scope.project_records(user), **filters))
     labels = {
-        "planned": _("Planned in the DMP"), "registered": _("Registered"), "published": _("Published"),
+        "planned": _("Planned in the DMP"), "registered": _("Registered"), "public": _("Published"),
         "closed_reason": _("Closed, reason stated"), "closed_no_reason": _("Closed, no reason stated"),
         "embargo_due": _("Embargo past due"),
         **{f"erad_{slug}": _("e-Rad count: %(access)s") % {"access": AccessRight(value).label}

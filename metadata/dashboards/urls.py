@@ -5,7 +5,6 @@ from . import views
 app_name = "dashboards"
 
 urlpatterns = [
-    path("dashboards/", views.index, name="index"),
     path("dashboards/managed-data/", views.managed_data_dashboard, name="managed-data"),
     path("dashboards/compliance/", views.compliance_dashboard, name="compliance"),
     path("dashboards/records/", views.records, name="records"),

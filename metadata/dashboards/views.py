@@ -1,17 +1,16 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dmp.dashboards.selectors import review_scope_of
-from policy.forms import DashboardFilterForm
 from policy.permissions import can_view_funder_dashboard, can_view_institution_dashboard
-from policy.selectors import adopted_policy, funders_of, managed_institutions
-from portal.charts import dashboard_response, fiscal_year_of
+from policy.selectors import adopted_policy
+from portal.dashboards.charts import dashboard_response, table_page
+from portal.dashboards.filters import DashboardFilterSet
 from portal.models import Funder, Institution
+from portal.pagination import paginate, query_without_page
 
+from .filters import RecordFilterSet
 from .selectors import BREAKDOWNS, Scope, compliance_tables, managed_data_tables, visible_records
 
 NATIONAL_FILTERS = ("fiscal_year", "kind", "funder")
@@ -19,16 +18,8 @@ INSTITUTION_FILTERS = ("fiscal_year", "funder")
 FUNDER_FILTERS = ("fiscal_year", "kind")
 
 
-def _filter_form(request, fields):
-    years = range(fiscal_year_of(timezone.localdate()), 2014, -1)
-    return DashboardFilterForm(request.GET or None, fields=fields, years=years, fiscal_year_label=_("All years"))
-
-
-def _query(request) -> str:
-    query = request.GET.copy()
-    for key in ("page", "format", "table"):
-        query.pop(key, None)
-    return query.urlencode()
+def _filters(request, fields) -> DashboardFilterSet:
+    return DashboardFilterSet(request.GET or None, fields=fields, fiscal_year_label=_("All years"))
 
 
 def _institution_scope(request, institution_id) -> Scope:
@@ -46,32 +37,23 @@ def _funder_scope(request, code) -> Scope:
 
 
 def _managed_data(request, scope: Scope, fields, context=None):
-    form = _filter_form(request, fields)
+    filters = _filters(request, fields)
     by = request.GET.get("by") if request.GET.get("by") in BREAKDOWNS else "year"
     return dashboard_response(
-        request, tables=managed_data_tables(scope=scope, by=by, **form.filters()), filename="managed-data",
+        request, tables=managed_data_tables(scope=scope, by=by, **filters.values()), filename="managed-data",
         template="metadata/dashboards/managed_data.html",
-        context={"form": form, "by": by, "breakdowns": BREAKDOWNS, "scope": scope, **(context or {})},
+        context={"form": filters.form, "by": by, "breakdowns": BREAKDOWNS, "scope": scope, **(context or {})},
     )
 
 
 def _compliance(request, scope: Scope, fields):
-    form = _filter_form(request, fields)
-    page_number = None if request.GET.get("format") == "csv" else request.GET.get("page") or 1
+    filters = _filters(request, fields)
     return dashboard_response(
-        request, tables=compliance_tables(user=request.user, scope=scope, page_number=page_number, **form.filters()),
+        request, tables=compliance_tables(user=request.user, scope=scope, page_number=table_page(request),
+                                          **filters.values()),
         filename="dmp-compliance", template="metadata/dashboards/compliance.html",
-        context={"form": form, "scope": scope},
+        context={"form": filters.form, "scope": scope},
     )
-
-
-def index(request):
-    user = request.user
-    return render(request, "metadata/dashboards/index.html", {
-        "institutions": managed_institutions(user=user)[:50] if user.is_authenticated else [],
-        "funders": funders_of(user=user) if user.is_authenticated else [],
-        "dmp_review": review_scope_of(user=user) is not None,
-    })
 
 
 def managed_data_dashboard(request):
@@ -114,12 +96,14 @@ def records(request):
         scope = _funder_scope(request, key)
     else:
         scope = Scope()
-    form = _filter_form(request, NATIONAL_FILTERS)
-    params = {**request.GET.dict(), **form.filters()}
+    filters = RecordFilterSet(request.GET or None, visible_records(user=request.user, scope=scope),
+                              fiscal_year_label=_("All years"))
     try:
-        records = visible_records(user=request.user, scope=scope, params=params)
-        page = Paginator(records, 25).get_page(request.GET.get("page"))
-    except ValueError:
+        page = None if filters.malformed() else paginate(request, filters.qs)
+    except ValueError:  # a value or project that is no id where one is due
+        page = None
+    if page is None:
         return HttpResponseBadRequest(_("The link to these records is malformed."))
     return render(request, "metadata/dashboards/records.html",
-                  {"page": page, "form": form, "scope": scope, "query": _query(request)})
+                  {"page": page, "form": filters.form, "scope": scope,
+                   "query": query_without_page(request, "format", "table")})

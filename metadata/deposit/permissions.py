@@ -8,7 +8,7 @@ from .models import DepositJob, Repository
 def can_deposit_managed_data(user, record, repository: Repository | None = None) -> bool:
     """The record's curators deposit its published version, into a repository of its institution."""
     return (
-        record.status == "published"
+        record.is_published
         and can_curate_managed_data(user, record)
         and (repository is None or (repository.is_active and repository.institution_id == record.institution_id))
     )

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from metadata.models import ManagedData
+from portal.pagination import paginate, query_without_page
 
 from .filters import DepositJobFilter
 from .forms import BulkDepositForm, DepositForm
@@ -23,11 +23,8 @@ MAX_PROGRESS_IDS = 100
 def deposit_job_list(request):
     filterset = DepositJobFilter(request.GET or None, queryset=deposit_jobs_list(request.user),
                                  repositories=deposit_repositories_for(request.user))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(request, "metadata/deposit/depositjob_list.html", {
-        "filter": filterset, "page": Paginator(filterset.qs, 25).get_page(request.GET.get("page")),
-        "query": params.urlencode(),
+        "filter": filterset, "page": paginate(request, filterset.qs), "query": query_without_page(request),
     })
 
 

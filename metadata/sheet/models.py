@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SheetImport(models.Model):
-    """A large sheet import run as a background job: its file, its progress and its outcome."""
+    """A large sheet import run as a background job: its file's rows (read once, at upload, kept as the JSON
+    of `services.SheetFile` in `content` until the job ends), its progress and its outcome."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -39,6 +40,10 @@ class SheetImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("sheet:import-detail", args=[self.pk])
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
     def percent(self) -> int:

@@ -7,11 +7,12 @@ import csv
 import datetime
 import gc
 import io
+import json
 import re
 import zipfile
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache, reduce
 from operator import or_
 
@@ -645,7 +646,7 @@ def sheet_import_file(*, user, content: bytes, filename: str, dry_run: bool, lan
 def sheet_import_start(*, user, content: bytes, filename: str, dry_run: bool, language: str,
                        as_drafts: bool = False) -> ImportResult | SheetImport:
     """Import a small file at once; queue a large one (over SHEET_SYNC_MAX_ROWS rows) as a job. The file
-    is read once here; a job reads it once more, in the worker."""
+    is read once, here: a job keeps the rows read, and the worker imports them without reading the file again."""
     with translation.override(language):
         try:
             sheet = sheet_read(content=content, filename=filename)
@@ -653,8 +654,8 @@ def sheet_import_start(*, user, content: bytes, filename: str, dry_run: bool, la
             return ImportResult(dry_run=dry_run, errors=[{"row": 0, "column": "", "value": filename,
                                                           "reason": str(error)}])
     if len(sheet.rows) > settings.SHEET_SYNC_MAX_ROWS:
-        return sheet_import_job_create(user=user, content=content, filename=filename, dry_run=dry_run,
-                                       language=language, as_drafts=as_drafts, total_rows=len(sheet.rows))
+        return sheet_import_job_create(user=user, sheet=sheet, filename=filename, dry_run=dry_run,
+                                       language=language, as_drafts=as_drafts)
     return sheet_import(user=user, sheet=sheet, dry_run=dry_run, language=language, as_drafts=as_drafts)
 
 
@@ -663,12 +664,14 @@ def sheet_import_start(*, user, content: bytes, filename: str, dry_run: bool, la
 JOB_TASK = "metadata.sheet.tasks.sheet_import_job_run"
 
 
-def sheet_import_job_create(*, user, content: bytes, filename: str, dry_run: bool, language: str, as_drafts: bool,
-                            total_rows: int) -> SheetImport:
-    """Queue a job. The task is found by its name (registered when the app is ready), so that this
-    module and the task module, which calls `sheet_import_job_run`, do not import each other."""
+def sheet_import_job_create(*, user, sheet: SheetFile, filename: str, dry_run: bool, language: str,
+                            as_drafts: bool) -> SheetImport:
+    """Queue a job for a file read by `sheet_read`, keeping its rows as JSON. The task is found by its name
+    (registered when the app is ready), so that this module and the task module, which calls
+    `sheet_import_job_run`, do not import each other."""
+    content = json.dumps(asdict(sheet), ensure_ascii=False, separators=(",", ":")).encode()
     job = SheetImport.objects.create(user=user, content=content, filename=filename[:255], dry_run=dry_run,
-                                     as_drafts=as_drafts, language=language, total_rows=total_rows)
+                                     as_drafts=as_drafts, language=language, total_rows=len(sheet.rows))
     transaction.on_commit(lambda: current_app.tasks[JOB_TASK].delay(job.pk))
     return job
 
@@ -683,9 +686,8 @@ def sheet_import_job_run(*, job_id: int) -> None:
     job.save(update_fields=["status", "processed_rows"])
     reporter = _ProgressReporter(job.pk)
     try:
-        result = sheet_import_file(user=job.user, content=bytes(job.content), filename=job.filename,
-                                   dry_run=job.dry_run, language=job.language, as_drafts=job.as_drafts,
-                                   progress=reporter)
+        result = sheet_import(user=job.user, sheet=SheetFile(**json.loads(bytes(job.content))), dry_run=job.dry_run,
+                              language=job.language, as_drafts=job.as_drafts, progress=reporter)
     except Exception:  # a time limit or a database failure: say so on the result page, then let Celery log it
         with translation.override(job.language):
             _finish(job, ImportResult(dry_run=job.dry_run, errors=[{

@@ -1,17 +1,16 @@
 """Authentication backends: local e-mail/password (which an operator can restrict to staff) and external
 identities (GakuNin SAML, ORCID), both resolved by the services in this package."""
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+
+from ..permissions import can_sign_in_locally
 
 
 class LocalBackend(ModelBackend):
     """E-mail and password. With LOCAL_SIGN_IN_STAFF_ONLY, only operators (staff) may sign in this way."""
 
     def user_can_authenticate(self, user):
-        if settings.LOCAL_SIGN_IN_STAFF_ONLY and not user.is_staff:
-            return False
-        return super().user_can_authenticate(user)
+        return can_sign_in_locally(user) and super().user_can_authenticate(user)
 
 
 class IdentityBackend(ModelBackend):

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from dmp.models import ProjectMember
+from dmp.services import dmp_create, template_load_shipped
 from metadata.models import ManagedData
 from metadata.services import managed_data_new_version, managed_data_transition, managed_data_update
 from metadata.sheet.columns import layout
@@ -14,11 +15,12 @@ from portal.models import Role, User
 from tests.factories import InstitutionFactory, ProjectFactory, UserFactory, make_record, user_with_role
 
 ROLES = ["anonymous", "outsider", "member", "creator", "project_member", "person", "librarian",
-         "other_librarian", "reviewer", "funder_officer", "superuser"]
+         "other_librarian", "reviewer", "institution_admin", "funder_officer", "superuser"]
 PEOPLE = {"creator", "project_member", "person"}
 INSIDERS = PEOPLE | {"librarian", "superuser"}
 INSTITUTION = INSIDERS | {"member", "reviewer"}
-DMP_READERS = {"reviewer", "funder_officer"}  # may read the project's DMP, so its records' metadata
+# may read the project's DMP, so its records' metadata
+DMP_READERS = {"reviewer", "institution_admin", "funder_officer"}
 
 
 def expected_viewers(state, metadata_access):
@@ -54,6 +56,7 @@ class Cast:
             "librarian": user_with_role(Role.LIBRARIAN, institution=self.institution),
             "other_librarian": user_with_role(Role.LIBRARIAN, institution=other),
             "reviewer": user_with_role(Role.REVIEWER, institution=self.institution),
+            "institution_admin": user_with_role(Role.INSTITUTION_ADMIN, institution=self.institution),
             "funder_officer": user_with_role(Role.FUNDER_OFFICER, funder=self.project.program.funder),
             "superuser": UserFactory(is_superuser=True, is_staff=True),
         }
@@ -65,6 +68,11 @@ class Cast:
             {"kind": "data_manager", "name_en": "Person In Portal", "user": self.users["person"]},
         ]
         return make_record(project=self.project, librarian=self.users["librarian"], people=people, **kwargs)
+
+    def dmp(self):
+        """The project's DMP (a draft on the shipped template), for the tests that read its dataset table."""
+        template_load_shipped()
+        return dmp_create(actor=self.project.pi, project=self.project)
 
 
 @pytest.fixture

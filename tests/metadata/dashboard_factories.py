@@ -42,14 +42,12 @@ def bulk_records(projects, count: int, *, status="published") -> list[ManagedDat
     for i in range(count):
         project = projects[i % len(projects)]
         access = ACCESS[i % 4]
-        record = ManagedData(
+        rows.append(ManagedData(
             project=project, institution_id=project.institution_id, created_by_id=project.pi_id,
             title_en=f"Bulk {i}", status=status, access_right=access,
             research_field="project" if i % 2 else "189",
             embargo_until=today + datetime.timedelta(days=30 + i % 300) if access == "embargoed access" else None,
             doi=f"10.9999/bulk.{i}" if i % 3 == 0 else "",
             created_at=now - datetime.timedelta(days=(i * 37) % 2000),
-        )
-        record.set_project_columns(project)  # as the services do
-        rows.append(record)
+        ))
     return ManagedData.objects.bulk_create(rows, batch_size=2000)

@@ -1,5 +1,6 @@
 """Fixtures shared by the OAI-PMH, format and sheet tests: the official schemas compiled once per session
-(offline, as /work/shared/schemas/README.md shows) and a helper to read /oai."""
+(offline, as /work/shared/schemas/README.md shows), a helper to read /oai, and the demo's harvest as the
+demo declares it."""
 
 from pathlib import Path
 
@@ -7,7 +8,9 @@ import pytest
 from django.conf import settings
 from lxml import etree
 
+from metadata import demo
 from metadata.models import ManagedData
+from metadata.oai.rendering import oai_identifier
 from metadata.services import managed_data_create, managed_data_transition
 
 OAI_NS = {"o": "http://www.openarchives.org/OAI/2.0/"}
@@ -75,6 +78,23 @@ def assert_valid(schema: etree.XMLSchema, document) -> None:
     if not schema.validate(document):
         raise AssertionError("\n".join(str(e) for e in schema.error_log) + "\n" +
                              etree.tostring(document, pretty_print=True, encoding="unicode")[:4000])
+
+
+def demo_harvest() -> dict[int, bool]:
+    """{record id: deleted} of what harvesters must get from the demo, worked out from the demo's own
+    declarations (`metadata.demo.RECORDS`: target state and fields) by the README's rule (OAI-PMH provider),
+    not from the visibility rule's querysets: records released (published, or withdrawn: then a deleted
+    header) whose metadata access right is open (the model's default when the demo names none)."""
+    expected = {}
+    for grant, data_no, state, fields, _people in demo.RECORDS:
+        if state in ("published", "withdrawn") and fields.get("metadata_access", "open access") == "open access":
+            pk = ManagedData.objects.get(project__grant_number=grant, data_no=data_no).pk
+            expected[pk] = state == "withdrawn"
+    return expected
+
+
+def identifiers(pks) -> set[str]:
+    return {oai_identifier(pk) for pk in pks}
 
 
 def oai_get(client, **params) -> etree._Element:

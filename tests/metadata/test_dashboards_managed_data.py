@@ -209,12 +209,12 @@ def test_funder_dashboard_query_count_does_not_grow(client, django_assert_num_qu
 
 
 @pytest.mark.parametrize("by", ["funder", "program"])
-def test_a_record_without_its_program_copy_does_not_break_the_page(client, projects, by):
+def test_a_write_that_clears_the_program_copy_leaves_the_record_counted(client, projects, by):
     bulk_records(projects, 4)
     ManagedData.objects.filter(pk=ManagedData.objects.first().pk).update(program=None, funder=None)
     response = client.get(DASHBOARD, {"by": by})
     assert response.status_code == 200
-    assert sum(int(r[6]) for r in csv_rows(client, DASHBOARD, by=by, table=f"by-{by}")[1:-1]) == 3
+    assert sum(int(r[6]) for r in csv_rows(client, DASHBOARD, by=by, table=f"by-{by}")[1:-1]) == 4
 
 
 def test_a_record_with_several_versions_counts_once_as_its_latest_version(client):
@@ -256,3 +256,33 @@ def test_a_record_with_several_versions_counts_once_as_its_latest_version(client
     assert (national["All records"], national["Open"]) == ("1", "1")
     assert drilldown == {first.pk}
     assert ManagedData.objects.filter(latest_version=True, pk__in=[first.pk, second.pk, third.pk]).count() == 1
+
+
+@pytest.mark.parametrize("params", [{"embargo_month": "2024-13"}, {"project": "abc"}, {"by": "year", "value": "x"},
+                                    {"by": "institution", "value": "1.5"}])
+def test_every_malformed_drilldown_parameter_is_a_clear_400(client, params):
+    response = client.get(reverse("dashboards:records"), params, headers={"accept-language": "en"})
+    assert response.status_code == 400 and b"malformed" in response.content
+
+
+def test_an_unknown_access_right_breakdown_or_filter_in_a_drilldown_link_is_ignored(client):
+    record_via_services(ProjectFactory())
+    response = client.get(reverse("dashboards:records"), {"access": "nonsense", "by": "colour", "value": "x",
+                                                          "fiscal_year": "abc", "funder": "NOPE"})
+    assert response.status_code == 200 and len(re.findall(r'href="/data/(\d+)/"', response.content.decode())) == 1
+
+
+def test_the_index_lists_the_dashboards_of_every_app_that_the_viewer_may_open(client):
+    institution = InstitutionFactory(name_en="Kita University")
+    titles = ["Data-policy adoption", "DMP requirements of funding programs", "Managed data"]
+
+    def listed():
+        page = client.get(reverse("portal:dashboards"), headers={"accept-language": "en"}).content.decode()
+        return [html.unescape(t) for t in re.findall(r'<h2><a href="[^"]*">([^<]*)</a></h2>', page)]
+
+    assert listed() == titles
+    client.force_login(user_with_role(Role.INSTITUTION_ADMIN, institution=institution))
+    assert listed() == [*titles, "DMP compliance", "DMP review", "Institution dashboard: Kita University"]
+    client.force_login(user_with_role(Role.INSTITUTION_ADMIN, institution=institution, preferred_language="ja"))
+    page = client.get(reverse("portal:dashboards")).content.decode()
+    assert "機関ダッシュボード：" in page and "2025年度100 %の目標" in page

@@ -1,6 +1,7 @@
 import ast
 import csv
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -8,15 +9,22 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from metadata.models import ManagedData, RecordPerson
 from metadata.sheet.columns import layout
 from metadata.sheet.models import SheetImport
 from metadata.sheet.selectors import sheet_records
-from metadata.sheet.services import _ProgressReporter, sheet_export_csv, sheet_export_xlsx, sheet_import_file
+from metadata.sheet.services import (
+    _ProgressReporter,
+    sheet_export_csv,
+    sheet_export_xlsx,
+    sheet_import_file,
+    sheet_import_job_run,
+)
 from tests.conftest import wait_for
 from tests.factories import UserFactory
 from tests.metadata.conftest import RESEARCHER, demo_user, sheet_csv, sheet_rows
@@ -399,6 +407,39 @@ def test_a_large_file_runs_as_a_job_with_a_result_page(client, demo, settings, d
     assert not ManagedData.objects.filter(data_no__startswith="new-").exists()
     client.force_login(demo_user("researcher2@demo.example.ac.jp"))
     assert client.get(job.get_absolute_url()).status_code == 404
+
+
+def test_a_job_keeps_the_rows_read_at_upload_and_does_not_read_the_file_again(client, demo, settings):
+    settings.SHEET_SYNC_MAX_ROWS = 3
+    client.force_login(demo_user(language="en"))
+    upload = SimpleUploadedFile("big.csv", sheet_csv(sheet_rows(5)), content_type="text/csv")
+    client.post("/data/sheet/import/", {"upload": upload})
+    job = SheetImport.objects.get()
+    kept = json.loads(bytes(job.content))
+    assert kept["headers"][:2] == ["資金配分機関情報", "体系的番号におけるプログラム情報コード"]
+    assert [(number, cells[5]) for number, cells in kept["rows"]] == [(n + 1, f"new-{n}") for n in range(1, 6)]
+    sheet_import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, len(job.result["created"]), bytes(job.content)) == ("done", 5, b"")
+    assert ManagedData.objects.filter(data_no__startswith="new-").count() == 5
+
+
+def test_the_queries_of_an_import_do_not_grow_with_its_rows(demo):
+    user = demo_user(language="en")
+
+    def queries(rows, title=""):
+        for row in rows[1:]:
+            row[6] += title
+        with CaptureQueriesContext(connection) as captured:
+            result = sheet_import_file(user=user, content=sheet_csv(rows), filename="s.csv", dry_run=False,
+                                       language="en")
+        assert result.ok, result.errors
+        return len(captured)
+
+    queries(sheet_rows(3))
+    assert queries(sheet_rows(6)) == queries(sheet_rows(30))  # 3 new rows, then 24 (beside the rows saved before)
+    assert queries(sheet_rows(3), " 改") == queries(sheet_rows(30), " 改訂")  # 3 changed rows, then 30
+    assert ManagedData.objects.filter(data_no__startswith="new-", title_ja__endswith=" 改訂").count() == 30
 
 
 @pytest.mark.celery_worker

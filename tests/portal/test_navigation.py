@@ -17,7 +17,7 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 def menu(client, user):
     client.force_login(user)
-    html = client.get(reverse("dashboards:index"), headers={"accept-language": "en"}).content.decode()
+    html = client.get(reverse("portal:dashboards"), headers={"accept-language": "en"}).content.decode()
     nav = html.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
     return re.findall(r"<a [^>]*>([^<]+)</a>", nav)
 

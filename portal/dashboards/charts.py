@@ -1,13 +1,13 @@
-"""The dashboards' shell: figures as `Table`s, drawn as a server-side SVG bar chart, shown as an accessible
+"""The dashboards' charts: figures as `Table`s, drawn as a server-side SVG bar chart, shown as an accessible
 table and downloadable as CSV, all from the same rows.
 
 A selector returns `Table`s whose rows come from aggregate queries; a view hands them to
-`dashboard_response`, which renders `policy/dashboard.html` (chart, table, CSV link per table) or,
-for `?format=csv&table=<name>`, that table as CSV. The SVG uses presentation attributes only (`fill=`,
-`x=`, `font-size=`), never `style=` or `<style>`, so it passes the CSP's `style-src 'self'`. This module
-holds no user-facing strings: captions and labels come from the callers, translated there."""
+`dashboard_response`, which renders a template extending `portal/dashboards/base.html` (chart, table, CSV
+link per table) or, for `?format=csv&table=<name>`, that table as CSV. The SVG uses presentation
+attributes only (`fill=`, `x=`, `font-size=`), never `style=` or `<style>`, so it passes the CSP's
+`style-src 'self'`. This module holds no user-facing strings: captions and labels come from the callers,
+translated there."""
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,21 +17,13 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .spreadsheets import csv_response
+from ..pagination import query_without_page
+from ..spreadsheets import csv_response
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
 MAX_CHART_ROWS = 30
 WIDTH, LABEL_W, ROW_H, BAR_H, TOP, PAD = 600, 190, 24, 16, 34, 8
-
-
-def fiscal_year_of(day: datetime.date) -> int:
-    """Japanese fiscal years start on 1 April."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def fiscal_year_end(year: int) -> datetime.date:
-    return datetime.date(year + 1, 3, 31)
 
 
 def percent(part, whole) -> Decimal | None:
@@ -193,6 +185,11 @@ def table_csv_response(table: Table, filename: str) -> HttpResponse:
     return response
 
 
+def table_page(request):
+    """The page of a paginated table that `?page=` asks for (the first by default); None, every row, for the CSV."""
+    return None if request.GET.get("format") == "csv" else request.GET.get("page") or 1
+
+
 def dashboard_response(request, *, tables: list[Table], filename: str, template: str, context: dict):
     """Render the dashboard, or with `?format=csv&table=<name>` return one of its tables as CSV."""
     if request.GET.get("format") == "csv":
@@ -201,7 +198,5 @@ def dashboard_response(request, *, tables: list[Table], filename: str, template:
             if table.name == wanted:
                 return table_csv_response(table, filename)
         raise Http404
-    query = request.GET.copy()
-    for key in ("page", "format", "table"):
-        query.pop(key, None)
-    return render(request, template, {"query": query.urlencode(), **context, "tables": tables})
+    return render(request, template, {"query": query_without_page(request, "format", "table"), **context,
+                                      "tables": tables})
