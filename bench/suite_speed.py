@@ -36,6 +36,7 @@ _MADMP = "tests/dmp/test_madmp.py::test_every_example_of_"
 _SHEET = "tests/metadata/test_sheet.py::"
 _ROUND_TRIP = (_SHEET + "test_an_exported_file_reimports_as_any_user_with_no_change_and_no_error"
                "[researcher@demo.example.ac.jp-")
+_VISIBILITY = "tests/metadata/test_visibility.py::test_who_sees_a_record"
 _OFFICIAL_CSV = _SHEET + "test_official_csv_has_bom_one_header_row_and_the_30_official_columns"
 
 # old node id (at 333295f) -> its successor today
@@ -68,6 +69,16 @@ SUCCESSORS = {
     # checked in the same test
     _SHEET + "test_csv_export_has_bom_two_header_rows_and_the_official_order": _OFFICIAL_CSV,
     _SHEET + "test_english_export_writes_english_values": _OFFICIAL_CSV,
+    # the copies are kept by database triggers now: a write that clears one is what can still happen
+    **{f"tests/metadata/test_dashboards_managed_data.py::test_a_record_without_its_program_copy_does_not_break_the_page"
+       f"[{kind}]": "tests/metadata/test_dashboards_managed_data.py::"
+       f"test_a_write_that_clears_the_program_copy_leaves_the_record_counted[{kind}]"
+       for kind in ("funder", "program")},
+    # merged: one test per state checks every surface (more than before) for the three access rights
+    **{f"{_VISIBILITY}[{state}-{access} access-{surface}]": f"{_VISIBILITY}[{state}]"
+       for state in ("draft", "submitted", "returned", "published", "withdrawn")
+       for access in ("open", "restricted", "closed")
+       for surface in ("list", "search", "detail", "api_list", "api_detail", "csv_export")},
     # behaviour changed: identifiers are taken as issued, full-width digits are normalised, not refused
     f"tests/portal/test_identifiers.py::test_erad_number_that_is_not_eight_half_width_digits_is_rejected"
     f"[{_FULL_WIDTH_8}]":
