@@ -2,7 +2,7 @@
 sent with COPY, about twice as fast as `bulk_create`'s INSERT (triggers fire as for an INSERT); elsewhere
 (SQLite, the demo database) `bulk_create`."""
 
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models import JSONField, QuerySet
 
 
@@ -46,7 +46,7 @@ class CopyManager(models.Manager):
     def bulk_create(self, objs, batch_size=None, **options):
         if options:
             return super().bulk_create(objs, batch_size=batch_size, **options)
-        return insert(list(objs), using=self.db)
+        return insert(list(objs), using=self._db or router.db_for_write(self.model))
 
 
 class CopyInserted(models.Model):
