@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from dmp.models import Project
 from policy.models import FundingProgram
+from portal.bulk import CopyInserted
 from portal.fields import IdentifierField, LineField, MultilineField
 from portal.fiscal import FiscalYear
 from portal.i18n import pick
@@ -148,7 +149,8 @@ class ManagedData(models.Model):
                                         db_persist=True, verbose_name=_("fiscal year registered"))
 
     objects = ManagedDataQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["datestamp", "search_text", "updated_at", "program", "funder",
+    history = HistoricalRecords(bases=[CopyInserted],  # its rows written in bulk go by COPY
+                                excluded_fields=["datestamp", "search_text", "updated_at", "program", "funder",
                                                  "effective_field", "has_doi", "fiscal_year", "latest_version"])
 
     # The curation state machine: (from, action) -> to. Services apply it; templates show its buttons.

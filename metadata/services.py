@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from portal.bulk import insert
 from portal.identity.selectors import verified_orcid
 from portal.models import Role, RoleAssignment, User
 from portal.services import notification_body, notification_send
@@ -290,7 +291,7 @@ def managed_data_create(*, project, actor, data: dict, people: list[dict] | None
 @transaction.atomic
 def managed_data_create_many(*, actor, drafts: list[tuple[ManagedData, list[RecordPerson]]]) -> list[ManagedData]:
     """Save drafts made by `managed_data_build` at once, with their people and their history rows
-    (simple_history's `bulk_create_with_history`): the one way records are created."""
+    (simple_history's `bulk_history_create`): the one way records are created."""
     for project in {record.project for record, _people in drafts}:
         if not can_create_managed_data(actor, project):
             raise PermissionDenied(str(WRITE_REFUSAL))
@@ -298,13 +299,14 @@ def managed_data_create_many(*, actor, drafts: list[tuple[ManagedData, list[Reco
     for record, _people in drafts:
         record.search_text = record.build_search_text()
         records.append(record)
-    bulk_create_with_history(records, ManagedData, batch_size=1000, default_user=actor)
+    insert(records)
+    ManagedData.history.bulk_history_create(records, batch_size=1000, default_user=actor)
     people = []
     for record, rows in drafts:
         for row in rows:
             row.record = record
             people.append(row)
-    RecordPerson.objects.bulk_create(people, batch_size=2000)
+    insert(people)
     return records
 
 
