@@ -202,3 +202,14 @@ def test_the_same_holds_on_sqlite(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
                             cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_the_triggers_name_the_state_and_field_code_the_models_use():
+    """The trigger bodies are SQL text: if the published state's or "the project's field" code changed in
+    the models, the triggers would silently stop counting; this fails first."""
+    from metadata import db_triggers
+    from metadata.vocabularies import PROJECT_FIELD, Status
+
+    for sql in ("\n".join(db_triggers.POSTGRESQL), "\n".join(db_triggers.SQLITE)):
+        assert f"status = '{Status.PUBLISHED.value}'" in sql
+        assert f"research_field = '{PROJECT_FIELD}'" in sql
